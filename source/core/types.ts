@@ -1,0 +1,242 @@
+// Plain data shared by every layer: agent and call state, driver events, commands, results.
+// Everything here is JSON-serialisable on purpose: the same snapshot travels to an attached
+// TUI over the local API (SPEC section 9), so no Maps, Dates or functions.
+
+/** The agent states of SPEC section 3. */
+export type AgentState =
+	| 'logged-out'
+	| 'not-ready'
+	| 'ready'
+	| 'ringing'
+	| 'dialing'
+	| 'talking'
+	| 'held'
+	| 'wrap-up';
+
+export const agentStates: readonly AgentState[] = [
+	'logged-out',
+	'not-ready',
+	'ready',
+	'ringing',
+	'dialing',
+	'talking',
+	'held',
+	'wrap-up',
+];
+
+/** Call direction as the pop parameter `origin` carries it: 1 inbound, 2 outbound. */
+export type Origin = 1 | 2;
+
+export type CallState = 'ringing' | 'dialing' | 'talking' | 'held' | 'ended';
+
+/** Why a call ended, normalised across PBXs. */
+export type EndCause =
+	| 'customer-hangup' // the customer hung up (also: caller gave up while the agent's phone rang)
+	| 'agent-hangup' // the agent hung up
+	| 'transferred' // handed to someone else (blind or consult)
+	| 'no-answer' // nobody answered: outbound far end, or the agent's phone (ring timeout)
+	| 'busy' // far end busy
+	| 'invalid-number' // the number does not exist
+	| 'failed' // any other failure to set up the call
+	| 'connection-lost'; // the PBX link dropped and the call could not be recovered
+
+export type TransferMode = 'blind' | 'consult';
+
+/** A consult (attended) transfer in progress: the customer is held while the agent talks to `target`. */
+export interface Consult {
+	target: string;
+	state: 'dialing' | 'talking';
+	startedAt: number;
+	answeredAt: number | null;
+}
+
+export interface Call {
+	/** Seed-format id: YYYYMMDDhhmmss + 3-digit sequence. The same for ring, answer and hangup pops. */
+	callId: string;
+	/** The driver's own handle for the call (sim id, Asterisk linkedid). Never shown to CRMs. */
+	pbxCallId: string;
+	origin: Origin;
+	/** The customer's number. */
+	number: string;
+	callerId: string;
+	calledId: string;
+	groupId: string;
+	agentId: string;
+	empId: string;
+	state: CallState;
+	startedAt: number;
+	answeredAt: number | null;
+	endedAt: number | null;
+	/** Sum of finished hold periods in ms; an open hold period starts at `heldSince`. */
+	heldMs: number;
+	heldSince: number | null;
+	endCause: EndCause | null;
+	transferTarget: string | null;
+	transferMode: TransferMode | null;
+	consult: Consult | null;
+}
+
+/** A caller waiting in one of the agent's queues. */
+export interface QueueEntry {
+	/** The driver's handle for the waiting caller. */
+	id: string;
+	number: string;
+	groupId: string;
+	waitingSince: number;
+}
+
+/** A finished call as the History tab and the JSONL history file keep it. */
+export interface CallRecord {
+	callId: string;
+	origin: Origin;
+	number: string;
+	callerId: string;
+	calledId: string;
+	groupId: string;
+	agentId: string;
+	empId: string;
+	startedAt: number;
+	answeredAt: number | null;
+	endedAt: number;
+	heldMs: number;
+	endCause: EndCause;
+	transferTarget: string | null;
+	transferMode: TransferMode | null;
+}
+
+export interface AgentIdentity {
+	user: string;
+	agentId: string;
+	empId: string;
+	extension: string;
+	groups: string[];
+}
+
+export interface AgentStatus {
+	state: AgentState;
+	/** Not-ready reason, or null. */
+	reason: string | null;
+	/** When the current state began (epoch ms). */
+	since: number;
+	/** The logged-in identity, or null while logged out. */
+	identity: AgentIdentity | null;
+	/** Session id given at login (≥128 bits, hex); carried by login redirects and every pop. */
+	sid: string | null;
+	/** While in wrap-up: when it ends by itself (epoch ms), or null for no timer. */
+	wrapUpUntil: number | null;
+}
+
+/** Running totals for this shift. Averages are derived in selectors, never stored. */
+export interface ShiftTotals {
+	startedAt: number;
+	callsHandled: number;
+	/** Calls that ended without being answered by this agent (missed, failed). */
+	callsMissed: number;
+	talkMs: number;
+	holdMs: number;
+	wrapUpMs: number;
+}
+
+export interface PbxStatus {
+	driver: string;
+	connected: boolean;
+	/** Human-readable reason when not connected (wrong secret, unreachable …). */
+	message: string | null;
+}
+
+export interface SessionState {
+	agent: AgentStatus;
+	call: Call | null;
+	queue: QueueEntry[];
+	pbx: PbxStatus;
+	/** The last finished calls, newest first, bounded (the full history lives in the JSONL file). */
+	recentCalls: CallRecord[];
+	shift: ShiftTotals;
+	/** seq of the last event applied (0 before any). */
+	seq: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driver events: what a PBX driver reports, normalised. `at` is the driver clock in epoch ms.
+
+export interface CallInfo {
+	/** Driver handle for the call, stable for its whole life at this agent. */
+	pbxCallId: string;
+	origin: Origin;
+	number: string;
+	callerId: string;
+	calledId: string;
+	groupId: string;
+}
+
+export type DriverEvent =
+	| {type: 'connection-changed'; at: number; connected: boolean; message: string | null}
+	/** The agent's presence on the PBX: logged out, paused (with reason) or available. */
+	| {type: 'agent-state-changed'; at: number; state: 'logged-out' | 'not-ready' | 'ready'; reason: string | null}
+	/** An inbound call rings at the agent's phone. */
+	| ({type: 'call-offered'; at: number} & CallInfo)
+	/** The agent started an outbound call; the far end is not answering yet. */
+	| ({type: 'call-dialing'; at: number} & CallInfo)
+	| {type: 'call-answered'; at: number; pbxCallId: string}
+	| {type: 'call-held'; at: number; pbxCallId: string}
+	| {type: 'call-resumed'; at: number; pbxCallId: string}
+	| {type: 'consult-started'; at: number; pbxCallId: string; target: string}
+	| {type: 'consult-answered'; at: number; pbxCallId: string}
+	/** The consult leg ended without a transfer: the agent is back with the (still held) customer. */
+	| {type: 'consult-ended'; at: number; pbxCallId: string}
+	| {type: 'call-transferred'; at: number; pbxCallId: string; target: string; mode: TransferMode}
+	| {type: 'call-ended'; at: number; pbxCallId: string; cause: EndCause}
+	/** The complete list of callers waiting in the agent's groups, oldest first. */
+	| {type: 'queue-changed'; at: number; entries: QueueEntry[]};
+
+// ---------------------------------------------------------------------------------------------
+// Session events: driver events as the session store applies them (with seq and callId),
+// plus the few the session raises itself.
+
+export type SessionEvent =
+	| (Exclude<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number})
+	| (Extract<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number; callId: string})
+	| {type: 'agent-logged-in'; at: number; seq: number; identity: AgentIdentity; sid: string}
+	| {type: 'wrap-up-started'; at: number; seq: number; until: number | null}
+	| {type: 'wrap-up-ended'; at: number; seq: number};
+
+export type SessionEventType = SessionEvent['type'];
+
+// ---------------------------------------------------------------------------------------------
+// Commands: what the UI, the local server and scripts ask the session to do.
+
+export type Command =
+	| {type: 'login'; user: string; password: string}
+	/** login.cgi: the caller already proved who it is (password or token checked by the server). */
+	| {type: 'logout'}
+	| {type: 'ready'}
+	| {type: 'away'; reason: string}
+	| {type: 'answer'}
+	| {type: 'hangup'}
+	| {type: 'hold'}
+	| {type: 'unhold'}
+	| {type: 'dial'; number: string}
+	| {type: 'transfer'; target: string; mode: TransferMode}
+	| {type: 'complete-transfer'}
+	| {type: 'cancel-transfer'}
+	/** Simulator only: put an inbound call into this agent's queue now (demo key `i`). */
+	| {type: 'inject-call'};
+
+export type CommandType = Command['type'];
+
+export type ErrorCode =
+	| 'not-allowed' // the command makes no sense in the current state
+	| 'not-supported' // this PBX cannot do it (capabilities)
+	| 'bad-input' // a value failed validation
+	| 'auth-failed' // wrong user or password
+	| 'pbx-refused' // the PBX said no
+	| 'pbx-unavailable' // not connected to the PBX
+	| 'busy'; // another command is still running
+
+export type Result = {ok: true} | {ok: false; code: ErrorCode; message: string};
+
+export const ok: Result = {ok: true};
+
+export function refuse(code: ErrorCode, message: string): Result {
+	return {ok: false, code, message};
+}
