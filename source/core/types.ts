@@ -112,18 +112,31 @@ export interface AgentIdentity {
 	groups: string[];
 }
 
+/** The agent's presence as the PBX sees it, apart from any call. */
+export type Presence = 'logged-out' | 'not-ready' | 'ready';
+
+export interface WrapUp {
+	startedAt: number;
+	/** When it ends by itself (epoch ms), or null for no timer. */
+	until: number | null;
+	/** The presence to go back to when wrap-up ends (ready, or the not-ready reason held before the call). */
+	returnTo: Presence;
+	returnReason: string | null;
+}
+
 export interface AgentStatus {
+	/** What the agent is doing, derived by the reducer from presence, call and wrap-up. */
 	state: AgentState;
 	/** Not-ready reason, or null. */
 	reason: string | null;
 	/** When the current state began (epoch ms). */
 	since: number;
+	presence: Presence;
 	/** The logged-in identity, or null while logged out. */
 	identity: AgentIdentity | null;
 	/** Session id given at login (≥128 bits, hex); carried by login redirects and every pop. */
 	sid: string | null;
-	/** While in wrap-up: when it ends by itself (epoch ms), or null for no timer. */
-	wrapUpUntil: number | null;
+	wrapUp: WrapUp | null;
 }
 
 /** Running totals for this shift. Averages are derived in selectors, never stored. */
@@ -197,7 +210,7 @@ export type SessionEvent =
 	| (Exclude<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number})
 	| (Extract<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number; callId: string})
 	| {type: 'agent-logged-in'; at: number; seq: number; identity: AgentIdentity; sid: string}
-	| {type: 'wrap-up-started'; at: number; seq: number; until: number | null}
+	| {type: 'wrap-up-started'; at: number; seq: number; until: number | null; returnTo: Presence; returnReason: string | null}
 	| {type: 'wrap-up-ended'; at: number; seq: number};
 
 export type SessionEventType = SessionEvent['type'];

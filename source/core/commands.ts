@@ -1,0 +1,105 @@
+// check(state, command, capabilities) → Result: what is allowed now, with a readable refusal.
+// The session store runs this before a command reaches the driver, so a refused command
+// changes nothing anywhere.
+import type {Capabilities} from '../cti/driver.js';
+import type {AgentState, Command, Result, SessionState} from './types.js';
+import {ok, refuse} from './types.js';
+
+const onCall: readonly AgentState[] = ['ringing', 'dialing', 'talking', 'held'];
+
+const stateNames: Record<AgentState, string> = {
+	'logged-out': 'logged out',
+	'not-ready': 'not ready',
+	ready: 'ready',
+	ringing: 'ringing',
+	dialing: 'dialing',
+	talking: 'talking',
+	held: 'on hold',
+	'wrap-up': 'in wrap-up',
+};
+
+function notNow(what: string, state: AgentState): Result {
+	return refuse('not-allowed', `Cannot ${what} while ${stateNames[state]}.`);
+}
+
+export function check(state: SessionState, command: Command, capabilities: Capabilities): Result {
+	const agentState = state.agent.state;
+	const call = state.call;
+
+	if (command.type === 'inject-call') {
+		return capabilities.injectCall
+			? ok
+			: refuse('not-supported', 'This PBX cannot inject demo calls (simulator only).');
+	}
+
+	if (!state.pbx.connected) {
+		return refuse('pbx-unavailable', `Not connected to the PBX${state.pbx.message ? `: ${state.pbx.message}` : ''}.`);
+	}
+
+	switch (command.type) {
+		case 'login':
+			return agentState === 'logged-out' ? ok : refuse('not-allowed', 'Already logged in.');
+
+		case 'logout':
+			if (agentState === 'logged-out') return refuse('not-allowed', 'Already logged out.');
+			if (onCall.includes(agentState)) return refuse('not-allowed', 'Hang up the call before logging out.');
+			return ok;
+
+		case 'ready':
+			if (agentState === 'ready') return refuse('not-allowed', 'Already ready.');
+			return agentState === 'not-ready' || agentState === 'wrap-up' ? ok : notNow('go ready', agentState);
+
+		case 'away':
+			if (agentState === 'not-ready' && state.agent.reason === command.reason) {
+				return refuse('not-allowed', `Already not ready (${command.reason}).`);
+			}
+			return agentState === 'ready' || agentState === 'not-ready' || agentState === 'wrap-up'
+				? ok
+				: notNow('go not ready', agentState);
+
+		case 'answer':
+			if (!capabilities.answer) {
+				return refuse('not-supported', 'This phone cannot be answered from ctidesk: lift the handset.');
+			}
+			return agentState === 'ringing' && call?.origin === 1 ? ok : refuse('not-allowed', 'No call is ringing.');
+
+		case 'hangup':
+			return call ? ok : refuse('not-allowed', 'There is no call to hang up.');
+
+		case 'hold':
+			if (!capabilities.hold) return refuse('not-supported', 'This PBX cannot put calls on hold.');
+			if (agentState === 'held') return refuse('not-allowed', 'The call is already on hold.');
+			if (call?.consult) return refuse('not-allowed', 'Cannot hold during a consult transfer.');
+			return agentState === 'talking' ? ok : refuse('not-allowed', 'There is no call to hold.');
+
+		case 'unhold':
+			if (!capabilities.hold) return refuse('not-supported', 'This PBX cannot put calls on hold.');
+			if (call?.consult) return refuse('not-allowed', 'Finish or cancel the consult transfer first.');
+			return agentState === 'held' ? ok : refuse('not-allowed', 'The call is not on hold.');
+
+		case 'dial':
+			if (!capabilities.dial) return refuse('not-supported', 'This PBX cannot dial out.');
+			if (agentState === 'logged-out') return refuse('not-allowed', 'Log in before dialling.');
+			if (call) return refuse('not-allowed', 'Cannot dial while a call is up.');
+			return agentState === 'ready' || agentState === 'not-ready' || agentState === 'wrap-up'
+				? ok
+				: notNow('dial', agentState);
+
+		case 'transfer': {
+			const supported = command.mode === 'blind' ? capabilities.blindTransfer : capabilities.consultTransfer;
+			if (!supported) return refuse('not-supported', `This PBX cannot do a ${command.mode} transfer.`);
+			if (call?.consult) return refuse('not-allowed', 'A consult transfer is already in progress.');
+			return agentState === 'talking' || agentState === 'held'
+				? ok
+				: refuse('not-allowed', 'There is no answered call to transfer.');
+		}
+
+		case 'complete-transfer':
+			if (!call?.consult) return refuse('not-allowed', 'There is no consult transfer to complete.');
+			return ok;
+
+		case 'cancel-transfer':
+			if (!call?.consult) return refuse('not-allowed', 'There is no consult transfer to cancel.');
+			return ok;
+	}
+}

@@ -1,0 +1,230 @@
+// The session reducer: every rule of agent and call state, as one pure function.
+// reduce(state, event) → state. No I/O, no clock: time comes in on the events.
+import type {
+	AgentState,
+	AgentStatus,
+	Call,
+	CallRecord,
+	EndCause,
+	SessionEvent,
+	SessionState,
+} from './types.js';
+
+/** How many finished calls the snapshot keeps for the History tab (the file keeps them all). */
+export const recentCallsLimit = 50;
+
+export function createInitialState(
+	driver: string,
+	now: number,
+	recentCalls: CallRecord[] = [],
+): SessionState {
+	return {
+		agent: {
+			state: 'logged-out',
+			reason: null,
+			since: now,
+			presence: 'logged-out',
+			identity: null,
+			sid: null,
+			wrapUp: null,
+		},
+		call: null,
+		queue: [],
+		pbx: {driver, connected: false, message: null},
+		recentCalls: recentCalls.slice(0, recentCallsLimit),
+		shift: {startedAt: now, callsHandled: 0, callsMissed: 0, talkMs: 0, holdMs: 0, wrapUpMs: 0},
+		seq: 0,
+	};
+}
+
+export function reduce(state: SessionState, event: SessionEvent): SessionState {
+	const next = apply(state, event);
+	if (next === state) return state;
+	return withDerivedAgentState(state, {...next, seq: event.seq}, event.at);
+}
+
+function apply(state: SessionState, event: SessionEvent): SessionState {
+	switch (event.type) {
+		case 'connection-changed':
+			// A dropped PBX link changes nothing else: the agent stays logged in and the call stays
+			// up on the PBX; the driver resyncs after reconnecting.
+			return {...state, pbx: {...state.pbx, connected: event.connected, message: event.message}};
+
+		case 'agent-state-changed': {
+			const reason = event.state === 'not-ready' ? event.reason : null;
+			const agent: AgentStatus = {...state.agent, presence: event.state, reason};
+			if (event.state === 'logged-out') {
+				return {...state, agent: {...agent, identity: null, sid: null, wrapUp: null}};
+			}
+			return {...state, agent};
+		}
+
+		case 'agent-logged-in':
+			return {...state, agent: {...state.agent, identity: event.identity, sid: event.sid}};
+
+		case 'call-offered':
+		case 'call-dialing': {
+			// One call at a time: a second offer while a call is up is not ours to show.
+			if (state.call) return state;
+			const identity = state.agent.identity;
+			const call: Call = {
+				callId: event.callId,
+				pbxCallId: event.pbxCallId,
+				origin: event.origin,
+				number: event.number,
+				callerId: event.callerId,
+				calledId: event.calledId,
+				groupId: event.groupId,
+				agentId: identity?.agentId ?? '',
+				empId: identity?.empId ?? '',
+				state: event.type === 'call-offered' ? 'ringing' : 'dialing',
+				startedAt: event.at,
+				answeredAt: null,
+				endedAt: null,
+				heldMs: 0,
+				heldSince: null,
+				endCause: null,
+				transferTarget: null,
+				transferMode: null,
+				consult: null,
+			};
+			return {...state, call};
+		}
+
+		case 'call-answered':
+			return updateCall(state, event.pbxCallId, (call) =>
+				call.state === 'ringing' || call.state === 'dialing'
+					? {...call, state: 'talking', answeredAt: event.at}
+					: call,
+			);
+
+		case 'call-held':
+			return updateCall(state, event.pbxCallId, (call) =>
+				call.state === 'talking' ? {...call, state: 'held', heldSince: event.at} : call,
+			);
+
+		case 'call-resumed':
+			return updateCall(state, event.pbxCallId, (call) => (call.state === 'held' ? resume(call, event.at) : call));
+
+		case 'consult-started':
+			return updateCall(state, event.pbxCallId, (call) => ({
+				...call,
+				consult: {target: event.target, state: 'dialing', startedAt: event.at, answeredAt: null},
+			}));
+
+		case 'consult-answered':
+			return updateCall(state, event.pbxCallId, (call) =>
+				call.consult ? {...call, consult: {...call.consult, state: 'talking', answeredAt: event.at}} : call,
+			);
+
+		case 'consult-ended':
+			return updateCall(state, event.pbxCallId, (call) => ({...call, consult: null}));
+
+		case 'call-transferred':
+			return updateCall(state, event.pbxCallId, (call) => ({
+				...call,
+				transferTarget: event.target,
+				transferMode: event.mode,
+			}));
+
+		case 'call-ended': {
+			const call = state.call;
+			if (!call || call.pbxCallId !== event.pbxCallId) return state;
+			const record = toRecord(call.state === 'held' ? resume(call, event.at) : call, event.at, event.cause);
+			const answered = record.answeredAt !== null;
+			const talkMs = answered ? Math.max(0, record.endedAt - record.answeredAt! - record.heldMs) : 0;
+			return {
+				...state,
+				call: null,
+				recentCalls: [record, ...state.recentCalls].slice(0, recentCallsLimit),
+				shift: {
+					...state.shift,
+					callsHandled: state.shift.callsHandled + (answered ? 1 : 0),
+					callsMissed: state.shift.callsMissed + (answered ? 0 : 1),
+					talkMs: state.shift.talkMs + talkMs,
+					holdMs: state.shift.holdMs + record.heldMs,
+				},
+			};
+		}
+
+		case 'wrap-up-started':
+			return {
+				...state,
+				agent: {
+					...state.agent,
+					wrapUp: {
+						startedAt: event.at,
+						until: event.until,
+						returnTo: event.returnTo,
+						returnReason: event.returnReason,
+					},
+				},
+			};
+
+		case 'wrap-up-ended': {
+			const wrapUp = state.agent.wrapUp;
+			if (!wrapUp) return state;
+			return {
+				...state,
+				agent: {...state.agent, wrapUp: null},
+				shift: {...state.shift, wrapUpMs: state.shift.wrapUpMs + Math.max(0, event.at - wrapUp.startedAt)},
+			};
+		}
+
+		case 'queue-changed':
+			return {...state, queue: event.entries};
+	}
+}
+
+function updateCall(state: SessionState, pbxCallId: string, update: (call: Call) => Call): SessionState {
+	const call = state.call;
+	if (!call || call.pbxCallId !== pbxCallId) return state;
+	const next = update(call);
+	return next === call ? state : {...state, call: next};
+}
+
+function resume(call: Call, at: number): Call {
+	const heldMs = call.heldSince === null ? call.heldMs : call.heldMs + Math.max(0, at - call.heldSince);
+	return {...call, state: 'talking', heldMs, heldSince: null};
+}
+
+function toRecord(call: Call, endedAt: number, cause: EndCause): CallRecord {
+	return {
+		callId: call.callId,
+		origin: call.origin,
+		number: call.number,
+		callerId: call.callerId,
+		calledId: call.calledId,
+		groupId: call.groupId,
+		agentId: call.agentId,
+		empId: call.empId,
+		startedAt: call.startedAt,
+		answeredAt: call.answeredAt,
+		endedAt,
+		heldMs: call.heldMs,
+		endCause: cause,
+		transferTarget: call.transferTarget,
+		transferMode: call.transferMode,
+	};
+}
+
+/** The agent state shown everywhere: a call decides it first, then wrap-up, then presence. */
+export function deriveAgentState(state: SessionState): AgentState {
+	const {call, agent} = state;
+	if (call) return call.state === 'ended' ? agent.presence : call.state;
+	if (agent.wrapUp && agent.presence !== 'logged-out') return 'wrap-up';
+	return agent.presence;
+}
+
+/** The state and, when not ready, the reason: a change of either restarts "time in state". */
+function shownState(state: AgentState, reason: string | null): string {
+	return state === 'not-ready' ? `${state}:${reason ?? ''}` : state;
+}
+
+function withDerivedAgentState(previous: SessionState, next: SessionState, at: number): SessionState {
+	const agentState = deriveAgentState(next);
+	const changed =
+		shownState(agentState, next.agent.reason) !== shownState(previous.agent.state, previous.agent.reason);
+	if (!changed && agentState === next.agent.state) return next;
+	return {...next, agent: {...next.agent, state: agentState, since: changed ? at : next.agent.since}};
+}

@@ -1,0 +1,213 @@
+// The only stateful core module: applies driver events through the reducer, runs commands
+// through check() and the driver, and tells subscribers. Everything with side effects
+// (pops, history, the WebSocket stream) subscribes to onEvent(event, prev, next).
+import {randomBytes} from 'node:crypto';
+import type {Capabilities, Clock, Driver, TimerHandle} from '../cti/driver.js';
+import {check} from '../core/commands.js';
+import {createInitialState, reduce} from '../core/session.js';
+import type {
+	AgentIdentity,
+	CallRecord,
+	Command,
+	DriverEvent,
+	Result,
+	SessionEvent,
+	SessionState,
+} from '../core/types.js';
+import {ok, refuse} from '../core/types.js';
+import {createEventRing} from './event-ring.js';
+
+export type EventListener = (event: SessionEvent, previous: SessionState, next: SessionState) => void;
+
+export interface SessionStore {
+	getSnapshot(): SessionState;
+	subscribe(listener: () => void): () => void;
+	onEvent(listener: EventListener): () => void;
+	/** Runs one command; commands run one after another, each checked against the state at its turn. */
+	run(command: Command): Promise<Result>;
+	/** Events after `seq` still in the replay buffer, or null when some were already dropped. */
+	eventsSince(seq: number): SessionEvent[] | null;
+	readonly capabilities: Capabilities;
+	start(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export interface SessionStoreOptions {
+	driver: Driver;
+	clock: Clock;
+	/** Checks a user's password (or login token) against the agent directory. */
+	authenticate(user: string, secret: string): AgentIdentity | null;
+	/** Seconds of wrap-up after an answered call; 0 for none. */
+	wrapUpSeconds: number;
+	/** Next seed-format call id (persisted by the caller so ids stay unique across restarts). */
+	allocateCallId(now: number): string;
+	/** Finished calls from earlier runs, newest first, for the History tab. */
+	recentCalls?: CallRecord[];
+	/** Fresh session id for a login; ≥128 random bits. */
+	createSid?: () => string;
+	replayLimit?: number;
+}
+
+const defaultSid = () => randomBytes(16).toString('hex').toUpperCase();
+
+export function createSessionStore(options: SessionStoreOptions): SessionStore {
+	const {driver, clock} = options;
+	let state = createInitialState(driver.name, clock.now(), options.recentCalls);
+	let seq = 0;
+	const ring = createEventRing(options.replayLimit ?? 10_000);
+	const subscribers = new Set<() => void>();
+	const eventListeners = new Set<EventListener>();
+	let queue: Promise<unknown> = Promise.resolve();
+	let wrapUpTimer: TimerHandle | null = null;
+	let unsubscribeDriver: (() => void) | null = null;
+
+	function dispatch(event: SessionEvent) {
+		const previous = state;
+		state = reduce(state, event);
+		if (state.seq !== event.seq) state = {...state, seq: event.seq};
+		ring.push(event);
+		for (const listener of eventListeners) {
+			try {
+				listener(event, previous, state);
+			} catch {
+				// A failing subscriber (pops, history) must not stop the others or the session.
+			}
+		}
+		for (const listener of subscribers) listener();
+	}
+
+	function onDriverEvent(event: DriverEvent) {
+		if (event.type === 'call-offered' || event.type === 'call-dialing') {
+			if (state.call) return; // one call at a time: not ours to show
+			seq += 1;
+			dispatch({...event, seq, callId: options.allocateCallId(event.at)});
+			return;
+		}
+		const wasAnswered = event.type === 'call-ended' && state.call?.pbxCallId === event.pbxCallId
+			? state.call.answeredAt !== null
+			: false;
+		const presenceBefore = state.agent.presence;
+		const reasonBefore = state.agent.reason;
+		seq += 1;
+		dispatch({...event, seq});
+		if (event.type === 'call-ended' && wasAnswered) startWrapUp(presenceBefore, reasonBefore);
+		if (event.type === 'agent-state-changed' && event.state === 'logged-out') clearWrapUpTimer();
+	}
+
+	function startWrapUp(returnTo: SessionState['agent']['presence'], returnReason: string | null) {
+		if (options.wrapUpSeconds <= 0 || state.agent.presence === 'logged-out') return;
+		const at = clock.now();
+		const until = at + options.wrapUpSeconds * 1000;
+		seq += 1;
+		dispatch({type: 'wrap-up-started', at, seq, until, returnTo, returnReason});
+		// Keep the ACD from offering a call during after-call work.
+		void driver.setNotReady('wrap-up');
+		wrapUpTimer = clock.setTimeout(() => {
+			wrapUpTimer = null;
+			void enqueue(() => endWrapUp(null));
+		}, until - at);
+	}
+
+	function clearWrapUpTimer() {
+		if (wrapUpTimer !== null) clock.clearTimeout(wrapUpTimer);
+		wrapUpTimer = null;
+	}
+
+	/** Ends wrap-up: back to where the agent was before the call, or to `to` when the agent chose. */
+	async function endWrapUp(to: {presence: 'ready'} | {presence: 'not-ready'; reason: string} | null): Promise<Result> {
+		const wrapUp = state.agent.wrapUp;
+		if (!wrapUp) return ok;
+		clearWrapUpTimer();
+		const target = to ?? (wrapUp.returnTo === 'ready'
+			? {presence: 'ready' as const}
+			: {presence: 'not-ready' as const, reason: wrapUp.returnReason ?? 'break'});
+		const result = target.presence === 'ready' ? await driver.setReady() : await driver.setNotReady(target.reason);
+		seq += 1;
+		dispatch({type: 'wrap-up-ended', at: clock.now(), seq});
+		return result;
+	}
+
+	function enqueue(task: () => Promise<Result>): Promise<Result> {
+		const next = queue.then(task, task);
+		queue = next.catch(() => undefined);
+		return next.catch((error: unknown) =>
+			refuse('pbx-refused', error instanceof Error ? error.message : String(error)),
+		);
+	}
+
+	async function execute(command: Command): Promise<Result> {
+		const verdict = check(state, command, driver.capabilities);
+		if (!verdict.ok) return verdict;
+		switch (command.type) {
+			case 'login': {
+				const identity = options.authenticate(command.user, command.password);
+				if (!identity) return refuse('auth-failed', 'Wrong user or password.');
+				const result = await driver.login(identity);
+				if (!result.ok) return result;
+				seq += 1;
+				dispatch({
+					type: 'agent-logged-in',
+					at: clock.now(),
+					seq,
+					identity,
+					sid: (options.createSid ?? defaultSid)(),
+				});
+				return ok;
+			}
+			case 'logout':
+				clearWrapUpTimer();
+				return driver.logout();
+			case 'ready':
+				return state.agent.wrapUp ? endWrapUp({presence: 'ready'}) : driver.setReady();
+			case 'away':
+				return state.agent.wrapUp
+					? endWrapUp({presence: 'not-ready', reason: command.reason})
+					: driver.setNotReady(command.reason);
+			case 'answer':
+				return driver.answer();
+			case 'hangup':
+				return driver.hangup();
+			case 'hold':
+				return driver.hold();
+			case 'unhold':
+				return driver.unhold();
+			case 'dial':
+				return driver.dial(command.number);
+			case 'transfer':
+				return driver.transfer(command.target, command.mode);
+			case 'complete-transfer':
+				return driver.completeTransfer();
+			case 'cancel-transfer':
+				return driver.cancelTransfer();
+			case 'inject-call':
+				return driver.injectCall ? driver.injectCall() : refuse('not-supported', 'Simulator only.');
+		}
+	}
+
+	return {
+		getSnapshot: () => state,
+		subscribe(listener) {
+			subscribers.add(listener);
+			return () => subscribers.delete(listener);
+		},
+		onEvent(listener) {
+			eventListeners.add(listener);
+			return () => eventListeners.delete(listener);
+		},
+		run: (command) => enqueue(() => execute(command)),
+		eventsSince: (since) => ring.since(since),
+		get capabilities() {
+			return driver.capabilities;
+		},
+		async start() {
+			unsubscribeDriver ??= driver.onEvent(onDriverEvent);
+			await driver.connect();
+		},
+		async stop() {
+			clearWrapUpTimer();
+			await driver.disconnect();
+			unsubscribeDriver?.();
+			unsubscribeDriver = null;
+		},
+	};
+}
