@@ -1,0 +1,136 @@
+// The embedded simulated call centre as a Driver: ctidesk's default PBX, so the app runs
+// anywhere. This file only adapts call-centre.ts to the Driver contract and to the clock:
+// one clock timer for the model's next happening, events delivered in order, refusals while
+// not connected. Everything the ACD does is described at the top of call-centre.ts.
+import type {DriverEvent, Result, TransferMode} from '../../core/types.js';
+import {refuse} from '../../core/types.js';
+import type {Capabilities, Clock, Driver, DriverListener, TimerHandle} from '../driver.js';
+import {createCallCentre, type CallCentre, type SimOptions} from './call-centre.js';
+import {createRandom} from './random.js';
+
+export type {SimOptions} from './call-centre.js';
+export {offerPauseMs, otherAgentWrapUpMs, serviceNumber} from './call-centre.js';
+export {dialRules, type DialRule} from './outbound-outcome.js';
+
+const capabilities: Capabilities = {
+	answer: true,
+	hold: true,
+	dial: true,
+	blindTransfer: true,
+	consultTransfer: true,
+	injectCall: true,
+};
+
+export function createSimDriver(options: SimOptions, clock: Clock): Driver {
+	// One random stream for the driver's life: same seed and same clock steps, same events.
+	const random = createRandom(options.seed);
+	const listeners = new Set<DriverListener>();
+	const outbox: DriverEvent[] = [];
+	let delivering = false;
+	let centre: CallCentre | null = null;
+	let timer: TimerHandle | null = null;
+	let timerDue: number | null = null;
+
+	function deliver(): void {
+		// A listener may call a command while it handles an event; that command's events queue
+		// behind the ones not yet delivered, so every listener sees one ordered stream.
+		if (delivering) return;
+		delivering = true;
+		try {
+			for (let event = outbox.shift(); event; event = outbox.shift()) {
+				for (const listener of [...listeners]) {
+					try {
+						listener(event);
+					} catch (error) {
+						// A listener bug must not leave the simulator half-stepped or make a
+						// command throw; surface it instead of swallowing it.
+						queueMicrotask(() => {
+							throw error;
+						});
+					}
+				}
+			}
+		} finally {
+			delivering = false;
+		}
+	}
+
+	function reschedule(): void {
+		const due = centre?.nextDue() ?? null;
+		if (due === timerDue) return;
+		if (timer) clock.clearTimeout(timer);
+		timer = null;
+		timerDue = due;
+		if (due !== null) timer = clock.setTimeout(onTimer, Math.max(0, due - clock.now()));
+	}
+
+	function onTimer(): void {
+		timer = null;
+		timerDue = null;
+		centre?.advance(clock.now());
+		reschedule();
+		deliver();
+	}
+
+	function run(command: (centre: CallCentre, now: number) => Result): Promise<Result> {
+		if (!centre)
+			return Promise.resolve(refuse('pbx-unavailable', 'The simulated PBX is not connected.'));
+		const result = command(centre, clock.now());
+		reschedule();
+		deliver();
+		return Promise.resolve(result);
+	}
+
+	return {
+		name: 'sim',
+		capabilities,
+		connect() {
+			if (!centre) {
+				const now = clock.now();
+				outbox.push({type: 'connection-changed', at: now, connected: true, message: null});
+				centre = createCallCentre(options, random, (event) => outbox.push(event), now);
+				reschedule();
+				deliver();
+			}
+			return Promise.resolve();
+		},
+		disconnect() {
+			if (centre) {
+				const now = clock.now();
+				centre.stop(now);
+				centre = null;
+				reschedule();
+				outbox.push({
+					type: 'connection-changed',
+					at: now,
+					connected: false,
+					message: 'The simulated PBX was stopped.',
+				});
+				deliver();
+			}
+			return Promise.resolve();
+		},
+		onEvent(listener) {
+			// Wrapped so that subscribing the same function twice gives two independent subscriptions.
+			const subscription: DriverListener = (event) => listener(event);
+			listeners.add(subscription);
+			return () => {
+				listeners.delete(subscription);
+			};
+		},
+		login: () => run((sim, now) => sim.login(now)),
+		logout: () => run((sim, now) => sim.logout(now)),
+		setReady: () => run((sim, now) => sim.setReady(now)),
+		setNotReady: (reason: string) => run((sim, now) => sim.setNotReady(now, reason)),
+		dial: (number: string) => run((sim, now) => sim.dial(now, number)),
+		answer: () => run((sim, now) => sim.answer(now)),
+		hangup: () => run((sim, now) => sim.hangup(now)),
+		hold: () => run((sim, now) => sim.hold(now)),
+		unhold: () => run((sim, now) => sim.unhold(now)),
+		transfer: (target: string, mode: TransferMode) =>
+			run((sim, now) => sim.transfer(now, target, mode)),
+		completeTransfer: () => run((sim, now) => sim.completeTransfer(now)),
+		cancelTransfer: () => run((sim, now) => sim.cancelTransfer(now)),
+		injectCall: () => run((sim, now) => sim.injectCall(now)),
+	};
+}
