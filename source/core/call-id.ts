@@ -25,6 +25,28 @@ export function isCallId(value: string): boolean {
 export function nextCallId(lastId: string | null, now: number): string {
 	const fresh = formatCallIdTime(now) + '001';
 	if (lastId === null || !isCallId(lastId)) return fresh;
-	const bumped = (BigInt(lastId) + 1n).toString().padStart(17, '0');
+	const bumped = successor(lastId);
 	return bumped > fresh ? bumped : fresh;
+}
+
+/**
+ * The smallest valid id after `id`. The sequence runs 001–999; past 999 the id moves to the
+ * next second (a plain +1 would give "…59" + 1000 = a 60th second, which is no time at all).
+ * The next second is counted on the calendar (UTC arithmetic), not the local clock, so a
+ * repeated or skipped local hour (DST) can never take the id backwards.
+ */
+function successor(id: string): string {
+	const sequence = Number(id.slice(14));
+	if (sequence < 999) return id.slice(0, 14) + pad(sequence + 1, 3);
+	const field = (start: number, length = 2) => Number(id.slice(start, start + length));
+	const next = new Date(Date.UTC(field(0, 4), field(4) - 1, field(6), field(8), field(10), field(12)) + 1000);
+	return (
+		pad(next.getUTCFullYear(), 4) +
+		pad(next.getUTCMonth() + 1) +
+		pad(next.getUTCDate()) +
+		pad(next.getUTCHours()) +
+		pad(next.getUTCMinutes()) +
+		pad(next.getUTCSeconds()) +
+		'001'
+	);
 }

@@ -18,6 +18,12 @@ const stateNames: Record<AgentState, string> = {
 	'wrap-up': 'in wrap-up',
 };
 
+// Values are validated at the edge (server, command line); an empty one still reaches here
+// from a blank prompt, and the PBX would answer it with something far less clear.
+function isBlank(value: string): boolean {
+	return value.trim() === '';
+}
+
 function notNow(what: string, state: AgentState): Result {
 	return refuse('not-allowed', `Cannot ${what} while ${stateNames[state]}.`);
 }
@@ -33,7 +39,9 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 	}
 
 	if (!state.pbx.connected) {
-		return refuse('pbx-unavailable', `Not connected to the PBX${state.pbx.message ? `: ${state.pbx.message}` : ''}.`);
+		// The PBX message may already end with a full stop ("Authentication failed.").
+		const why = state.pbx.message?.trim().replace(/\.+$/, '');
+		return refuse('pbx-unavailable', `Not connected to the PBX${why ? `: ${why}` : ''}.`);
 	}
 
 	switch (command.type) {
@@ -53,9 +61,10 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 			if (agentState === 'not-ready' && state.agent.reason === command.reason) {
 				return refuse('not-allowed', `Already not ready (${command.reason}).`);
 			}
-			return agentState === 'ready' || agentState === 'not-ready' || agentState === 'wrap-up'
-				? ok
-				: notNow('go not ready', agentState);
+			if (agentState !== 'ready' && agentState !== 'not-ready' && agentState !== 'wrap-up') {
+				return notNow('go not ready', agentState);
+			}
+			return isBlank(command.reason) ? refuse('bad-input', 'Give a reason for going not ready.') : ok;
 
 		case 'answer':
 			if (!capabilities.answer) {
@@ -81,17 +90,19 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 			if (!capabilities.dial) return refuse('not-supported', 'This PBX cannot dial out.');
 			if (agentState === 'logged-out') return refuse('not-allowed', 'Log in before dialling.');
 			if (call) return refuse('not-allowed', 'Cannot dial while a call is up.');
-			return agentState === 'ready' || agentState === 'not-ready' || agentState === 'wrap-up'
-				? ok
-				: notNow('dial', agentState);
+			if (agentState !== 'ready' && agentState !== 'not-ready' && agentState !== 'wrap-up') {
+				return notNow('dial', agentState);
+			}
+			return isBlank(command.number) ? refuse('bad-input', 'Give a number to dial.') : ok;
 
 		case 'transfer': {
 			const supported = command.mode === 'blind' ? capabilities.blindTransfer : capabilities.consultTransfer;
 			if (!supported) return refuse('not-supported', `This PBX cannot do a ${command.mode} transfer.`);
 			if (call?.consult) return refuse('not-allowed', 'A consult transfer is already in progress.');
-			return agentState === 'talking' || agentState === 'held'
-				? ok
-				: refuse('not-allowed', 'There is no answered call to transfer.');
+			if (agentState !== 'talking' && agentState !== 'held') {
+				return refuse('not-allowed', 'There is no answered call to transfer.');
+			}
+			return isBlank(command.target) ? refuse('bad-input', 'Give a number to transfer the call to.') : ok;
 		}
 
 		case 'complete-transfer':

@@ -48,15 +48,24 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 		case 'connection-changed':
 			// A dropped PBX link changes nothing else: the agent stays logged in and the call stays
 			// up on the PBX; the driver resyncs after reconnecting.
+			if (state.pbx.connected === event.connected && state.pbx.message === event.message) return state;
 			return {...state, pbx: {...state.pbx, connected: event.connected, message: event.message}};
 
 		case 'agent-state-changed': {
 			const reason = event.state === 'not-ready' ? event.reason : null;
-			const agent: AgentStatus = {...state.agent, presence: event.state, reason};
 			if (event.state === 'logged-out') {
-				return {...state, agent: {...agent, identity: null, sid: null, wrapUp: null}};
+				const {wrapUp, identity} = state.agent;
+				// PBXs repeat presence (resync after a reconnect): a repeat is no change.
+				if (state.agent.presence === 'logged-out' && !wrapUp && !identity) return state;
+				const agent: AgentStatus = {...state.agent, presence: 'logged-out', reason, identity: null, sid: null, wrapUp: null};
+				// Logging out ends an open wrap-up: its time still counts for the shift.
+				const shift = wrapUp
+					? {...state.shift, wrapUpMs: state.shift.wrapUpMs + Math.max(0, event.at - wrapUp.startedAt)}
+					: state.shift;
+				return {...state, agent, shift};
 			}
-			return {...state, agent};
+			if (state.agent.presence === event.state && state.agent.reason === reason) return state;
+			return {...state, agent: {...state.agent, presence: event.state, reason}};
 		}
 
 		case 'agent-logged-in':
@@ -118,7 +127,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 			);
 
 		case 'consult-ended':
-			return updateCall(state, event.pbxCallId, (call) => ({...call, consult: null}));
+			return updateCall(state, event.pbxCallId, (call) => (call.consult ? {...call, consult: null} : call));
 
 		case 'call-transferred':
 			return updateCall(state, event.pbxCallId, (call) => ({
