@@ -21,6 +21,8 @@ const capabilities: Capabilities = {
 	injectCall: true,
 };
 
+const longestTimerMs = 3_600_000;
+
 export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 	// One random stream for the driver's life: same seed and same clock steps, same events.
 	const random = createRandom(options.seed);
@@ -61,7 +63,9 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		if (timer) clock.clearTimeout(timer);
 		timer = null;
 		timerDue = due;
-		if (due !== null) timer = clock.setTimeout(onTimer, Math.max(0, due - clock.now()));
+		// Capped: Node fires a timeout over 2^31-1 ms at once, which would spin on a far happening.
+		if (due !== null)
+			timer = clock.setTimeout(onTimer, Math.min(longestTimerMs, Math.max(0, due - clock.now())));
 	}
 
 	function onTimer(): void {

@@ -158,6 +158,30 @@ describe('sim driver: connection and login', () => {
 		expect(sim.clock.pending()).toBe(0);
 	});
 
+	it('never arms a clock timer longer than an hour, even for happenings days away', async () => {
+		const fake = createFakeClock();
+		const delays: number[] = [];
+		const clock = {
+			...fake,
+			setTimeout(callback: () => void, ms: number) {
+				delays.push(ms);
+				return fake.setTimeout(callback, ms);
+			},
+		};
+		const driver = createSimDriver(
+			{...base, patienceSeconds: 1e9, talkSeconds: 1e9, ringSeconds: 1e9},
+			clock,
+		);
+		await driver.connect();
+		await driver.login(identity);
+		await driver.setReady();
+		await driver.injectCall!();
+		await driver.answer();
+		fake.advance(3 * 3_600_000);
+		expect(delays.length).toBeGreaterThan(1);
+		expect(Math.max(...delays)).toBeLessThanOrEqual(3_600_000);
+	});
+
 	it('ends a call that is up with connection-lost when disconnected', async () => {
 		const sim = await start({}, {ready: true});
 		const pbxCallId = await talking(sim);
@@ -272,6 +296,21 @@ describe('sim driver: inbound calls', () => {
 		const [ended] = sim.of('call-ended');
 		expect(ended).toMatchObject({pbxCallId, cause: 'customer-hangup'});
 		expect(ended!.at).toBeGreaterThan(answeredAt);
+	});
+
+	it('treats hanging up a ringing call as a rejection: the caller keeps its place and rings again', async () => {
+		const sim = await start({}, {ready: true});
+		const offered = await offerOne(sim);
+		sim.take();
+		expect(await sim.driver.hangup()).toEqual({ok: true});
+		expect(sim.take()).toEqual([
+			{type: 'call-ended', at: offered.at, pbxCallId: offered.pbxCallId, cause: 'agent-hangup'},
+		]);
+		expect(sim.lastQueue().map((entry) => entry.id)).toEqual([offered.pbxCallId]);
+		sim.clock.advance(offerPauseMs);
+		expect(sim.of('call-offered')).toMatchObject([
+			{pbxCallId: offered.pbxCallId, at: offered.at + offerPauseMs},
+		]);
 	});
 
 	it('ends the call with agent-hangup when the agent hangs up', async () => {
