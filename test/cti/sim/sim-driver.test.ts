@@ -298,6 +298,31 @@ describe('sim driver: inbound calls', () => {
 		expect(ended!.at).toBeGreaterThan(answeredAt);
 	});
 
+	it('rings this agent first; free other agents leave that caller alone until the ring times out', async () => {
+		const sim = await start({otherAgents: 2, talkSeconds: 60}, {ready: true});
+		const offered = await offerOne(sim);
+		sim.clock.advance(14_999);
+		expect(sim.lastQueue().map((entry) => entry.id)).toEqual([offered.pbxCallId]);
+		sim.take();
+		sim.clock.advance(1);
+		// No answer here: the caller goes straight to a free colleague.
+		expect(sim.take()).toEqual([
+			{
+				type: 'call-ended',
+				at: offered.at + 15_000,
+				pbxCallId: offered.pbxCallId,
+				cause: 'no-answer',
+			},
+			{
+				type: 'agent-state-changed',
+				at: offered.at + 15_000,
+				state: 'not-ready',
+				reason: 'ring-no-answer',
+			},
+			{type: 'queue-changed', at: offered.at + 15_000, entries: []},
+		]);
+	});
+
 	it('treats hanging up a ringing call as a rejection: the caller keeps its place and rings again', async () => {
 		const sim = await start({}, {ready: true});
 		const offered = await offerOne(sim);
