@@ -1,0 +1,45 @@
+// The shape every action route shares: validated parameters → at most one session command →
+// a reply. A route only says how its parameters become a command and what success reads like.
+import type {Middleware} from 'koa';
+import type {Config} from '../config/schema.js';
+import type {Command, SessionState} from '../core/types.js';
+import type {SessionStore} from '../session/session-store.js';
+import type {ActivityLog} from '../session/activity-log.js';
+import type {Logger} from '../logger.js';
+import {allowedOrigins, type PeerCheck} from './guard.js';
+import {failure, replyFailure, replySuccess, stateOf, type Failure} from './reply.js';
+import {parseRedirect, type Params, type Parsed} from './validate.js';
+
+export interface ServerDeps {
+	store: SessionStore;
+	config: Config;
+	activity: ActivityLog;
+	logger?: Logger;
+	/** The same-user check of SPEC section 9 (guard.ts `guardPeer`); loopback-only when absent. */
+	peerCheck?: PeerCheck;
+}
+
+/** A route's decision: run `command` (or nothing, when the goal is already reached) and say `message`. */
+export type Plan = {ok: true; command: Command | null; message: string} | Failure;
+
+export type Planner = (params: Params, state: SessionState, deps: ServerDeps) => Plan | Promise<Plan>;
+
+export function badInput(parsed: Extract<Parsed<unknown>, {ok: false}>): Failure {
+	return failure('bad-input', parsed.message);
+}
+
+export function action(deps: ServerDeps, plan: Planner): Middleware {
+	return async (ctx) => {
+		const params = stateOf(ctx).params ?? new Map<string, string>();
+		// The redirect target is checked first: a bad url= must change nothing.
+		const url = parseRedirect(params.get('url'), allowedOrigins(deps.config));
+		if (!url.ok) return replyFailure(ctx, badInput(url));
+		const decided = await plan(params, deps.store.getSnapshot(), deps);
+		if (!decided.ok) return replyFailure(ctx, decided);
+		if (decided.command) {
+			const result = await deps.store.run(decided.command);
+			if (!result.ok) return replyFailure(ctx, failure(result.code, result.message));
+		}
+		replySuccess(ctx, {message: decided.message, url: url.value, data: {seq: deps.store.getSnapshot().seq}});
+	};
+}

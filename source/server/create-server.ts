@@ -1,0 +1,113 @@
+// The local API as a Koa app, without listen (listen.ts binds it): guards, strict parameter
+// reading, the /cgi-bin routes, and one log line per request for the Events tab and the log
+// file. Nothing here writes to the terminal: the TUI owns it (house rule 12).
+import Koa, {type Middleware} from 'koa';
+import pino from 'pino';
+import type {Logger} from '../logger.js';
+import type {ServerDeps} from './action.js';
+import {
+	allowedOrigins,
+	answerPreflight,
+	guardHost,
+	guardLoopback,
+	guardMethod,
+	guardPeer,
+	guardSite,
+} from './guard.js';
+import {readParams} from './read-params.js';
+import {failure, replyFailure, stateOf} from './reply.js';
+import {agentRoutes} from './routes/agent.js';
+import {cgiRoutes} from './routes/cgi.js';
+import {printable} from './validate.js';
+
+export type {ServerDeps} from './action.js';
+export {allowedOrigins} from './guard.js';
+
+/** Parameters whose values may be shown in the Events tab and the log. Others show by name only. */
+const shownValues = new Set(['number', 'mode', 'reason', 'user', 'on', 'url', 'format', 'since']);
+
+/** `number=139&pass&url=https://crm…`: names always, values only for known harmless parameters. */
+export function describeParams(params: ReadonlyMap<string, string> | undefined, rawQuery: string): string {
+	if (!params) {
+		// Not decodable: show the raw names only (escaped), never a value.
+		const names = rawQuery.split('&').filter(Boolean).map((pair) => printable(pair.split('=')[0]!, 24));
+		return names.slice(0, 8).join('&');
+	}
+	const parts: string[] = [];
+	for (const [name, value] of params) {
+		parts.push(shownValues.has(name) ? `${printable(name, 24)}=${printable(value, 60)}` : printable(name, 24));
+		if (parts.length === 8) break;
+	}
+	return parts.join('&');
+}
+
+function recordRequest(deps: ServerDeps, logger: Logger): Middleware {
+	return async function recordRequest(ctx, next) {
+		const started = performance.now();
+		try {
+			await next();
+		} catch (error) {
+			// A bug, never a refusal: keep serving and say where to look.
+			logger.error({err: error, path: ctx.path}, 'local API request failed');
+			replyFailure(ctx, failure('internal', 'Internal error in ctidesk: see its log file.'));
+		}
+		const state = stateOf(ctx);
+		if (!state.outcome && ctx.status === 404 && !ctx.body) {
+			replyFailure(ctx, failure('not-found', `No such page: ${printable(ctx.path, 80)}. The local API lives under /cgi-bin/.`));
+		}
+		const outcome = state.outcome ?? {status: ctx.status, code: 'ok', message: ''};
+		const level = outcome.status >= 500 ? 'error' : outcome.status >= 400 ? 'warn' : 'info';
+		const query = describeParams(state.params, ctx.querystring);
+		const path = printable(ctx.path, 60);
+		deps.activity.add(
+			level,
+			'server',
+			`${ctx.method === 'GET' ? '' : `${printable(ctx.method, 8)} `}${path}${query ? `?${query}` : ''} → ${outcome.status} ${outcome.message || outcome.code}`,
+		);
+		logger[level](
+			{
+				method: printable(ctx.method, 8),
+				path,
+				query,
+				status: outcome.status,
+				code: outcome.code,
+				ms: Math.round((performance.now() - started) * 10) / 10,
+			},
+			'local API request',
+		);
+	};
+}
+
+function securityHeaders(): Middleware {
+	return async function securityHeaders(ctx, next) {
+		ctx.set('X-Content-Type-Options', 'nosniff');
+		ctx.set('Cache-Control', 'no-store');
+		ctx.set('Referrer-Policy', 'no-referrer');
+		ctx.set('X-Frame-Options', 'DENY');
+		ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
+		await next();
+	};
+}
+
+export function createServer(deps: ServerDeps): Koa {
+	const logger = deps.logger ?? pino({level: 'silent'});
+	const app = new Koa();
+	app.silent = true;
+	app.on('error', (error: unknown) => logger.error({err: error}, 'local API error'));
+	const allowed = () => allowedOrigins(deps.config);
+	const cgi = cgiRoutes(deps);
+	const agent = agentRoutes(deps);
+	app
+		.use(recordRequest(deps, logger))
+		.use(securityHeaders())
+		.use(guardLoopback())
+		.use(guardPeer(deps.peerCheck))
+		.use(guardHost())
+		.use(answerPreflight(allowed))
+		.use(guardMethod())
+		.use(guardSite(allowed))
+		.use(readParams())
+		.use(cgi.routes())
+		.use(agent.routes());
+	return app;
+}

@@ -1,0 +1,252 @@
+// Who may drive the agent through the local API. The checks are plain functions over the
+// request's socket and headers, so the Koa middleware and the WebSocket upgrade handler
+// (which Koa never sees) run exactly the same rules.
+//
+// The rules (README "CRM integration → Security"):
+// 1. Peer: the TCP peer must be a loopback address (we bind loopback only; this is defence in
+//    depth), and `guardPeer` is the slot for the same-user check of SPEC section 9.
+// 2. Host (DNS rebinding): a page on evil.example whose name was re-pointed at 127.0.0.1 still
+//    sends `Host: evil.example`; only localhost, 127.0.0.1 and [::1] with our port pass.
+// 3. Site (CSRF): a request that a browser marks as coming from another site (Sec-Fetch-Site
+//    cross-site/same-site, an Origin, or a Referer that is not ours) is served only when that
+//    site's origin is allowed. No markers at all (address bar on old browsers, curl, scripts)
+//    and `Sec-Fetch-Site: none` (typed, bookmark) pass. A cross-site request that hides its
+//    origin (rel=noreferrer, Referrer-Policy: no-referrer) is refused: a hostile page could
+//    hide itself the same way. Every route, status.cgi included, follows this rule: status
+//    leaks the customer's number, so reading it cross-site needs an allowed origin too.
+import type {IncomingHttpHeaders, IncomingMessage} from 'node:http';
+import type {Socket} from 'node:net';
+import type {Context, Middleware} from 'koa';
+import type {Config} from '../config/schema.js';
+import {failure, replyFailure, stateOf} from './reply.js';
+import {printable} from './validate.js';
+
+export type Verdict = {ok: true} | {ok: false; status: 400 | 403; message: string};
+
+const pass: Verdict = {ok: true};
+const forbid = (message: string): Verdict => ({ok: false, status: 403, message});
+
+/** The parts of the config that decide which web origins may use the API. */
+export type OriginConfig = Pick<Config, 'pops' | 'links'> & {server: Pick<Config['server'], 'allowedOrigins'>};
+
+function originOf(url: string): string | null {
+	if (!URL.canParse(url)) return null;
+	const parsed = new URL(url);
+	return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.origin : null;
+}
+
+const allowedCache = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * Origins allowed to call the API from a browser and to receive `url=` redirects: the home
+ * URL's, the pop URLs', the preset links', and `server.allowedOrigins`.
+ */
+export function allowedOrigins(config: OriginConfig): ReadonlySet<string> {
+	const cached = allowedCache.get(config);
+	if (cached) return cached;
+	const origins = new Set<string>();
+	const {home, ring, answer, hangup, wrapup} = config.pops;
+	const urls = [home.url, ring.url, answer.url, hangup.url, wrapup.url, ...config.links.map((link) => link.url)];
+	for (const url of [...urls, ...config.server.allowedOrigins]) {
+		const origin = url === '' ? null : originOf(url);
+		if (origin) origins.add(origin);
+	}
+	allowedCache.set(config, origins);
+	return origins;
+}
+
+const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Our own origins on `port`: pages we serve ourselves (the status page) count as same-site. */
+export function ownOrigins(port: number): ReadonlySet<string> {
+	return new Set(loopbackNames.map((name) => (port === 80 ? `http://${name}` : `http://${name}:${port}`)));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const loopbackV4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+export function isLoopback(address: string | undefined): boolean {
+	if (!address) return false;
+	if (address === '::1') return true;
+	const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+	return loopbackV4.test(v4);
+}
+
+export function checkLoopback(socket: Socket): Verdict {
+	return isLoopback(socket.remoteAddress)
+		? pass
+		: forbid('The local API accepts connections from this computer only.');
+}
+
+/**
+ * The same-user check of SPEC section 9 plugs in here (Linux: the peer socket's owner from
+ * /proc/net/tcp). Until then every loopback peer passes.
+ */
+export type PeerCheck = (socket: Socket) => Verdict;
+
+export const guardPeerCheck: PeerCheck = () => pass;
+
+/**
+ * `Host` must name this machine by a loopback name with our port. Browsers omit the port
+ * only when it is the scheme's default, so a bare `localhost` is valid only on port 80;
+ * accepting it elsewhere would let a rebound name on port 80 of a proxy reach us.
+ */
+export function checkHost(headers: IncomingHttpHeaders, localPort: number): Verdict {
+	const host = headers.host;
+	if (!host) return {ok: false, status: 400, message: 'The request has no Host header.'};
+	const name = host.toLowerCase();
+	for (const loopback of loopbackNames) {
+		if (name === `${loopback}:${localPort}`) return pass;
+		if (localPort === 80 && name === loopback) return pass;
+	}
+	return forbid(
+		`Host ${printable(host)} is not allowed: use http://localhost:${localPort}/ (this refuses DNS-rebinding attacks).`,
+	);
+}
+
+export interface SiteVerdict {
+	verdict: Verdict;
+	/** The Origin header when it is allowed: echoed in Access-Control-Allow-Origin. */
+	corsOrigin: string | null;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+
+export function checkSite(headers: IncomingHttpHeaders, allowed: ReadonlySet<string>, localPort: number): SiteVerdict {
+	const own = ownOrigins(localPort);
+	const origin = single(headers.origin);
+	const referer = single(headers.referer);
+	const fetchSite = single(headers['sec-fetch-site'])?.toLowerCase();
+	// The Origin header is the browser's own statement of who asks; the Referer is a fallback
+	// (browsers send no Origin on a GET navigation). An unparsable Referer counts as foreign.
+	const claimed = origin ?? (referer === undefined ? null : (originOf(referer) ?? 'null'));
+	const markedCrossSite = fetchSite === 'cross-site' || fetchSite === 'same-site';
+	const foreign = claimed !== null && !own.has(claimed);
+	const corsOrigin = origin !== undefined && allowed.has(origin) ? origin : null;
+	if (!markedCrossSite && !foreign) return {verdict: pass, corsOrigin};
+	if (claimed !== null && (allowed.has(claimed) || own.has(claimed))) return {verdict: pass, corsOrigin};
+	if (claimed === null) {
+		return {
+			verdict: forbid(
+				'A cross-site request without Origin or Referer is refused: the CRM page must not use Referrer-Policy: no-referrer or rel=noreferrer on links to ctidesk.',
+			),
+			corsOrigin,
+		};
+	}
+	return {
+		verdict: forbid(
+			`Requests from ${printable(claimed, 80)} are not allowed: add that origin to server.allowedOrigins in the config.`,
+		),
+		corsOrigin,
+	};
+}
+
+/** Browsers' speculative loads (prefetch, prerender) must never dial or transfer by themselves. */
+export function checkPurpose(headers: IncomingHttpHeaders): Verdict {
+	const purpose = `${single(headers['sec-purpose']) ?? ''} ${single(headers.purpose) ?? ''}`.toLowerCase();
+	return /prefetch|prerender/.test(purpose) ? forbid('Prefetch and prerender requests are refused.') : pass;
+}
+
+/** Every guard in order, for one request (Koa) or one upgrade (WebSocket). */
+export function checkRequest(
+	req: IncomingMessage,
+	allowed: ReadonlySet<string>,
+	peerCheck: PeerCheck = guardPeerCheck,
+): SiteVerdict {
+	const socket = req.socket;
+	const none = {corsOrigin: null};
+	const loopback = checkLoopback(socket);
+	if (!loopback.ok) return {verdict: loopback, ...none};
+	const peer = peerCheck(socket);
+	if (!peer.ok) return {verdict: peer, ...none};
+	const hosts = req.headersDistinct.host;
+	if (hosts && hosts.length > 1) return {verdict: {ok: false, status: 400, message: 'More than one Host header.'}, ...none};
+	const host = checkHost(req.headers, socket.localPort ?? 0);
+	if (!host.ok) return {verdict: host, ...none};
+	return checkSite(req.headers, allowed, socket.localPort ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The same rules as named Koa middleware, in the order create-server.ts mounts them.
+
+function refuseWith(ctx: Context, verdict: Extract<Verdict, {ok: false}>) {
+	replyFailure(ctx, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message));
+}
+
+export function guardLoopback(): Middleware {
+	return async function guardLoopback(ctx, next) {
+		const verdict = checkLoopback(ctx.req.socket);
+		if (!verdict.ok) return refuseWith(ctx, verdict);
+		await next();
+	};
+}
+
+/** Slot for the same-user peer check (SPEC section 9); passes every loopback peer for now. */
+export function guardPeer(check: PeerCheck = guardPeerCheck): Middleware {
+	return async function guardPeer(ctx, next) {
+		const verdict = check(ctx.req.socket);
+		if (!verdict.ok) return refuseWith(ctx, verdict);
+		await next();
+	};
+}
+
+export function guardHost(): Middleware {
+	return async function guardHost(ctx, next) {
+		const hosts = ctx.req.headersDistinct.host;
+		if (hosts && hosts.length > 1) return refuseWith(ctx, {ok: false, status: 400, message: 'More than one Host header.'});
+		const verdict = checkHost(ctx.req.headers, ctx.req.socket.localPort ?? 0);
+		if (!verdict.ok) return refuseWith(ctx, verdict);
+		await next();
+	};
+}
+
+/**
+ * CORS and Private Network Access (Chrome asks before a public page may reach localhost):
+ * answered only for allowed origins, with the exact origin echoed, never `*`.
+ */
+export function answerPreflight(allowed: () => ReadonlySet<string>): Middleware {
+	return async function answerPreflight(ctx, next) {
+		ctx.vary('Origin');
+		if (ctx.method !== 'OPTIONS') return next();
+		const origin = ctx.get('Origin');
+		const method = ctx.get('Access-Control-Request-Method');
+		if (!origin || !allowed().has(origin)) {
+			return replyFailure(ctx, failure('forbidden', `Origin ${printable(origin || '(none)', 80)} is not allowed to call the local API: add it to server.allowedOrigins.`));
+		}
+		if (method !== 'GET' && method !== 'POST') {
+			return replyFailure(ctx, failure('forbidden', 'Only GET and POST are allowed.'));
+		}
+		ctx.set('Access-Control-Allow-Origin', origin);
+		ctx.set('Access-Control-Allow-Methods', 'GET, POST');
+		ctx.set('Access-Control-Allow-Headers', 'Accept, Content-Type');
+		ctx.set('Access-Control-Max-Age', '600');
+		if (ctx.get('Access-Control-Request-Private-Network') === 'true') {
+			ctx.set('Access-Control-Allow-Private-Network', 'true');
+		}
+		stateOf(ctx).outcome = {status: 204, code: 'ok', message: 'CORS preflight allowed'};
+		ctx.status = 204;
+	};
+}
+
+export function guardSite(allowed: () => ReadonlySet<string>): Middleware {
+	return async function guardSite(ctx, next) {
+		const {verdict, corsOrigin} = checkSite(ctx.req.headers, allowed(), ctx.req.socket.localPort ?? 0);
+		if (corsOrigin) ctx.set('Access-Control-Allow-Origin', corsOrigin);
+		if (!verdict.ok) return refuseWith(ctx, verdict);
+		const purpose = checkPurpose(ctx.req.headers);
+		if (!purpose.ok) return refuseWith(ctx, purpose);
+		await next();
+	};
+}
+
+export function guardMethod(): Middleware {
+	return async function guardMethod(ctx, next) {
+		if (ctx.method !== 'GET' && ctx.method !== 'POST') {
+			return replyFailure(ctx, failure('method-not-allowed', `Method ${printable(ctx.method)} is not allowed: use GET or POST.`));
+		}
+		await next();
+	};
+}
