@@ -1,0 +1,403 @@
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {nextCallId} from '../../source/core/call-id.js';
+import type {AgentIdentity, DriverEvent} from '../../source/core/types.js';
+import type {Driver, DriverListener} from '../../source/cti/driver.js';
+import {createSimDriver, type SimOptions} from '../../source/cti/sim/sim-driver.js';
+import {createLauncher, type PopMode} from '../../source/pops/launcher.js';
+import {createPopService, type PopService, type PopSettings} from '../../source/pops/pop-service.js';
+import {createActivityLog} from '../../source/session/activity-log.js';
+import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
+import {createFakeClock, type FakeClock} from '../helpers/fake-clock.js';
+
+// Trigger rules over the REAL simulator and the REAL session store on a fake clock. Only the
+// browser is outside the product: open() is replaced by a recorder.
+
+const simOptions: SimOptions = {
+	seed: 5,
+	arrivalsPerMinute: 0,
+	patienceSeconds: 600,
+	ringSeconds: 15,
+	otherAgents: 0,
+	talkSeconds: 1e7,
+	groups: ['1'],
+	agentNumber: '801',
+};
+const identity: AgentIdentity = {user: '101', agentId: '1', empId: '001', extension: '801', groups: ['1']};
+const sids = ['0123456789ABCDEF0123456789ABCDEF', 'FEDCBA9876543210FEDCBA9876543210'];
+
+function settings(overrides: Partial<PopSettings> = {}, mode: PopMode = 'browser'): PopSettings {
+	return {
+		home: {url: 'http://crm.test/main?tab=calls', mode},
+		ring: {url: 'http://crm.test/ring', mode},
+		answer: {url: 'http://crm.test/answer?form=1', mode},
+		hangup: {url: 'http://crm.test/hangup', mode},
+		loginParams: 'sid',
+		ringOnDial: false,
+		...overrides,
+	};
+}
+
+/** The sim driver plus a way to inject what a flaky PBX link does (drops, resync repeats). */
+function withInjection(inner: Driver): Driver & {inject(event: DriverEvent): void} {
+	const listeners = new Set<DriverListener>();
+	return {
+		...inner,
+		name: inner.name,
+		capabilities: inner.capabilities,
+		onEvent(listener) {
+			listeners.add(listener);
+			const off = inner.onEvent(listener);
+			return () => {
+				listeners.delete(listener);
+				off();
+			};
+		},
+		inject(event) {
+			for (const listener of listeners) listener(event);
+		},
+	};
+}
+
+interface Harness {
+	clock: FakeClock;
+	store: SessionStore;
+	driver: ReturnType<typeof withInjection>;
+	service: PopService;
+	/** Every URL handed to the browser, as [kind, url]. */
+	opened: Array<[string, URL]>;
+	activity: ReturnType<typeof createActivityLog>;
+	/** The call pops opened so far, as kind names. */
+	kinds(): string[];
+	run(command: Parameters<SessionStore['run']>[0]): Promise<void>;
+}
+
+const services: PopService[] = [];
+const stores: SessionStore[] = [];
+afterEach(async () => {
+	for (const service of services.splice(0)) service.stop();
+	for (const store of stores.splice(0)) await store.stop();
+});
+
+async function setup({
+	pops = settings(),
+	sim = {},
+	ready = true,
+	serviceNow,
+	env = {DISPLAY: ':0'},
+}: {
+	pops?: PopSettings;
+	sim?: Partial<SimOptions>;
+	ready?: boolean;
+	serviceNow?: (clock: FakeClock) => number;
+	env?: NodeJS.ProcessEnv;
+} = {}): Promise<Harness> {
+	const clock = createFakeClock();
+	const driver = withInjection(createSimDriver({...simOptions, ...sim}, clock));
+	let lastId: string | null = null;
+	let login = 0;
+	const store = createSessionStore({
+		driver,
+		clock,
+		authenticate: (user, secret) => (user === '101' && secret === '101' ? identity : null),
+		wrapUpSeconds: 0,
+		allocateCallId: (now) => (lastId = nextCallId(lastId, now)),
+		createSid: () => sids[login++ % sids.length]!,
+	});
+	stores.push(store);
+	const opened: Array<[string, URL]> = [];
+	let pendingKind = '';
+	const launcher = createLauncher({
+		browserCommand: '',
+		noBrowser: false,
+		clipboard: false,
+		outbox: {enqueue: () => Promise.reject(new Error('no outbox in this test'))},
+		env,
+		platform: 'linux',
+		openUrl: (url) => {
+			opened.push([pendingKind, new URL(url)]);
+			return Promise.resolve(undefined);
+		},
+	});
+	// Tag each opened URL with its pop kind (the launcher's request carries it).
+	const tagged = {
+		...launcher,
+		launch: (request: Parameters<typeof launcher.launch>[0]) => {
+			pendingKind = request.kind;
+			return launcher.launch(request);
+		},
+	};
+	const activity = createActivityLog({now: clock.now});
+	const service = createPopService({
+		store,
+		settings: pops,
+		launcher: tagged,
+		activity,
+		clock: {now: serviceNow ? () => serviceNow(clock) : clock.now},
+		loginToken: (user) => `TOKEN-${user}`,
+	});
+	services.push(service);
+	await store.start();
+	service.start();
+	const run = async (command: Parameters<SessionStore['run']>[0]) => {
+		expect(await store.run(command)).toEqual({ok: true});
+	};
+	await run({type: 'login', user: '101', password: '101'});
+	if (ready) await run({type: 'ready'});
+	return {
+		clock,
+		store,
+		driver,
+		service,
+		opened,
+		activity,
+		kinds: () => opened.map(([kind]) => kind).filter((kind) => kind !== 'home'),
+		run,
+	};
+}
+
+function callPops(h: Harness) {
+	return h.opened.filter(([kind]) => kind !== 'home');
+}
+
+function callIds(h: Harness) {
+	return new Set(callPops(h).map(([, url]) => url.searchParams.get('callid')));
+}
+
+describe('home URL', () => {
+	it('opens bare at start, then with user and sid after login', async () => {
+		const h = await setup({ready: false});
+		const homes = h.opened.filter(([kind]) => kind === 'home').map(([, url]) => url.href);
+		expect(homes).toEqual(['http://crm.test/main?tab=calls', `http://crm.test/main?tab=calls&user=101&sid=${sids[0]}`]);
+	});
+
+	it('uses the legacy agentid, user, password form with the login token when configured', async () => {
+		const h = await setup({pops: settings({loginParams: 'legacy'}), ready: false});
+		expect(h.opened.at(-1)![1].href).toBe('http://crm.test/main?tab=calls&agentid=1&user=101&password=TOKEN-101');
+	});
+
+	it('opens again with the new sid after logout and a new login', async () => {
+		const h = await setup({ready: false});
+		await h.run({type: 'logout'});
+		await h.run({type: 'login', user: '101', password: '101'});
+		const sidsSeen = h.opened.filter(([kind]) => kind === 'home').map(([, url]) => url.searchParams.get('sid'));
+		expect(sidsSeen).toEqual([null, sids[0], sids[1]]);
+	});
+});
+
+describe('call pops fire exactly once per call and kind', () => {
+	it('inbound answered: ring, answer, hangup with one callid, origin 1 and the login sid', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		expect(h.kinds()).toEqual(['ring']);
+		await h.run({type: 'answer'});
+		h.clock.advance(60_000);
+		await h.run({type: 'hangup'});
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+		expect(callIds(h).size).toBe(1);
+		const call = h.store.getSnapshot().recentCalls[0]!;
+		for (const [, url] of callPops(h)) {
+			expect(url.searchParams.get('callid')).toBe(call.callId);
+			expect(url.searchParams.get('origin')).toBe('1');
+			expect(url.searchParams.get('sid')).toBe(sids[0]);
+			expect(url.searchParams.get('agentid')).toBe('1');
+			expect(url.searchParams.get('empid')).toBe('001');
+			expect(url.searchParams.get('calledid')).toBe('801');
+		}
+		expect(callPops(h)[1]![1].searchParams.get('form')).toBe('1');
+	});
+
+	it('a caller who gives up while it rings: ring, then hangup, no answer pop', async () => {
+		const h = await setup({sim: {patienceSeconds: 4, ringSeconds: 60}});
+		await h.run({type: 'inject-call'});
+		h.clock.advance(10_000);
+		expect(h.store.getSnapshot().recentCalls[0]?.endCause).toBe('customer-hangup');
+		expect(h.kinds()).toEqual(['ring', 'hangup']);
+		expect(callIds(h).size).toBe(1);
+	});
+
+	it('ring timeout (ring-no-answer): ring, then hangup, no answer pop', async () => {
+		const h = await setup({sim: {ringSeconds: 15}});
+		await h.run({type: 'inject-call'});
+		h.clock.advance(16_000);
+		expect(h.store.getSnapshot().recentCalls[0]?.endCause).toBe('no-answer');
+		expect(h.store.getSnapshot().agent.reason).toBe('ring-no-answer');
+		expect(h.kinds()).toEqual(['ring', 'hangup']);
+	});
+
+	it('the agent rejects a ringing call: ring, then hangup', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'hangup'});
+		expect(h.kinds()).toEqual(['ring', 'hangup']);
+	});
+
+	it('outbound without ringOnDial: answer and hangup only, origin 2', async () => {
+		const h = await setup();
+		await h.run({type: 'dial', number: '+8613800138000'});
+		expect(h.kinds()).toEqual([]);
+		h.clock.advance(5000);
+		await h.run({type: 'hangup'});
+		expect(h.kinds()).toEqual(['answer', 'hangup']);
+		for (const [, url] of callPops(h)) {
+			expect(url.searchParams.get('origin')).toBe('2');
+			expect(url.searchParams.get('number')).toBe('+8613800138000');
+			expect(url.search).toContain('number=%2B8613800138000');
+		}
+		expect(callIds(h).size).toBe(1);
+	});
+
+	it('outbound with ringOnDial: ring when dialing, then answer and hangup', async () => {
+		const h = await setup({pops: settings({ringOnDial: true})});
+		await h.run({type: 'dial', number: '13800138000'});
+		expect(h.kinds()).toEqual(['ring']);
+		h.clock.advance(5000);
+		await h.run({type: 'hangup'});
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+		expect(callIds(h).size).toBe(1);
+	});
+
+	it('outbound nobody answers, with ringOnDial: ring, then hangup', async () => {
+		const h = await setup({pops: settings({ringOnDial: true})});
+		await h.run({type: 'dial', number: '13800138087'});
+		h.clock.advance(20_000);
+		expect(h.store.getSnapshot().recentCalls[0]?.endCause).toBe('no-answer');
+		expect(h.kinds()).toEqual(['ring', 'hangup']);
+	});
+
+	it('hold and unhold, twice, fire nothing', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		for (let index = 0; index < 2; index++) {
+			await h.run({type: 'hold'});
+			h.clock.advance(3000);
+			await h.run({type: 'unhold'});
+		}
+		expect(h.kinds()).toEqual(['ring', 'answer']);
+		await h.run({type: 'hold'});
+		await h.run({type: 'hangup'});
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+	});
+
+	it('blind transfer: one hangup pop for the transferred call', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		await h.run({type: 'transfer', target: '2000', mode: 'blind'});
+		h.clock.advance(5000);
+		expect(h.store.getSnapshot().call).toBeNull();
+		expect(h.store.getSnapshot().recentCalls[0]?.endCause).toBe('transferred');
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+	});
+
+	it('consult transfer, cancelled once then completed: one hangup pop', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		await h.run({type: 'transfer', target: '2000', mode: 'consult'});
+		h.clock.advance(4000);
+		expect(h.store.getSnapshot().call?.consult?.state).toBe('talking');
+		await h.run({type: 'cancel-transfer'});
+		if (h.store.getSnapshot().call?.state === 'held') await h.run({type: 'unhold'});
+		await h.run({type: 'transfer', target: '2001', mode: 'consult'});
+		h.clock.advance(4000);
+		await h.run({type: 'complete-transfer'});
+		h.clock.advance(1000);
+		expect(h.store.getSnapshot().call).toBeNull();
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+		expect(callIds(h).size).toBe(1);
+	});
+
+	it('a PBX link that drops and comes back mid-call, repeating events on resync, fires nothing twice', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		const call = h.store.getSnapshot().call!;
+		await h.run({type: 'answer'});
+		const at = h.clock.now();
+		h.driver.inject({type: 'connection-changed', at, connected: false, message: 'link lost'});
+		h.driver.inject({type: 'connection-changed', at, connected: true, message: null});
+		// A resyncing driver reports the call again.
+		h.driver.inject({type: 'call-answered', at, pbxCallId: call.pbxCallId});
+		h.driver.inject({type: 'call-offered', at, pbxCallId: call.pbxCallId, origin: 1, number: call.number, callerId: call.callerId, calledId: call.calledId, groupId: call.groupId});
+		expect(h.kinds()).toEqual(['ring', 'answer']);
+		await h.run({type: 'hangup'});
+		// A late duplicate end after the call is gone.
+		h.driver.inject({type: 'call-ended', at: h.clock.now(), pbxCallId: call.pbxCallId, cause: 'agent-hangup'});
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+	});
+
+	it('the simulated PBX stopping mid-call ends the call once; reconnecting fires nothing more', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		await h.driver.disconnect();
+		expect(h.store.getSnapshot().recentCalls[0]?.endCause).toBe('connection-lost');
+		await h.driver.connect();
+		h.clock.advance(60_000);
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup']);
+	});
+
+	it('three calls in a row get three distinct callids, each with its own three pops', async () => {
+		const h = await setup();
+		for (let index = 0; index < 3; index++) {
+			await h.run({type: 'inject-call'});
+			await h.run({type: 'answer'});
+			await h.run({type: 'hangup'});
+			h.clock.advance(2000);
+			if (h.store.getSnapshot().agent.presence !== 'ready') await h.run({type: 'ready'});
+		}
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup', 'ring', 'answer', 'hangup', 'ring', 'answer', 'hangup']);
+		expect(callIds(h).size).toBe(3);
+	});
+});
+
+describe('modes, records and the snapshot', () => {
+	it('records latency from the event to the hand-off, and masks the sid in the record', async () => {
+		let extra = 0;
+		const h = await setup({serviceNow: (clock) => clock.now() + extra});
+		extra = 7;
+		await h.run({type: 'inject-call'});
+		const [record] = h.service.getSnapshot().recent;
+		expect(record).toMatchObject({kind: 'ring', mode: 'browser', latencyMs: 7, callId: h.store.getSnapshot().call!.callId});
+		expect(record!.url).toContain('sid=***');
+		expect(record!.url).not.toContain(sids[0]);
+		await vi.waitFor(() => expect(h.service.getSnapshot().recent[0]!.outcome).toBe('opened'));
+		expect(h.activity.getEntries().some((entry) => entry.source === 'pops' && /ring pop for call \d{17}: opened \(browser, 7 ms\)/.test(entry.text))).toBe(true);
+	});
+
+	it('shows the pop as a link with the full URL when no browser can open', async () => {
+		const h = await setup({env: {}});
+		await h.run({type: 'inject-call'});
+		const {fallbackLinks, recent} = h.service.getSnapshot();
+		expect(h.opened).toEqual([]);
+		expect(fallbackLinks[0]).toMatchObject({kind: 'ring'});
+		expect(new URL(fallbackLinks[0]!.url).searchParams.get('sid')).toBe(sids[0]);
+		await vi.waitFor(() => expect(h.service.getSnapshot().recent[0]!.outcome).toBe('shown'));
+		expect(recent.length).toBeGreaterThan(0);
+		expect(h.activity.getEntries().some((entry) => entry.level === 'warn' && entry.text.includes('ring pop for call'))).toBe(true);
+		h.service.dismissFallback(fallbackLinks[0]!.id);
+		expect(h.service.getSnapshot().fallbackLinks.some((link) => link.kind === 'ring')).toBe(false);
+	});
+
+	it('does nothing for a pop that is off or has no URL', async () => {
+		const h = await setup({pops: settings({ring: {url: 'http://crm.test/ring', mode: 'off'}, answer: {url: '', mode: 'browser'}})});
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		expect(h.kinds()).toEqual([]);
+		expect(h.service.getSnapshot().recent[0]).toMatchObject({kind: 'ring', outcome: 'off'});
+		await h.run({type: 'hangup'});
+		expect(h.kinds()).toEqual(['hangup']);
+	});
+
+	it('keeps a bounded list of recent pops, newest first, and tells subscribers', async () => {
+		const h = await setup();
+		let notified = 0;
+		h.service.subscribe(() => notified++);
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		expect(notified).toBeGreaterThan(0);
+		expect(h.service.getSnapshot().recent.map((record) => record.kind).slice(0, 2)).toEqual(['answer', 'ring']);
+		const snapshot = h.service.getSnapshot();
+		expect(h.service.getSnapshot()).toBe(snapshot);
+	});
+});
