@@ -32,7 +32,10 @@ export function createActivityLog({now, limit = 500, sink}: ActivityLogOptions):
 	return {
 		add(level, source, text) {
 			const entry: ActivityEntry = {id: nextId++, at: now(), level, source, text};
-			entries = entries.length >= limit ? [...entries.slice(entries.length - limit + 1), entry] : [...entries, entry];
+			entries =
+				entries.length >= limit
+					? [...entries.slice(entries.length - limit + 1), entry]
+					: [...entries, entry];
 			sink?.(entry);
 			for (const listener of listeners) listener();
 		},

@@ -17,9 +17,15 @@ export function createHistory(file: string): History {
 	return {
 		append(record) {
 			mkdirSync(dirname(file), {recursive: true});
-			const fd = openSync(file, 'a', 0o600);
+			const fd = openSync(file, 'a+', 0o600);
 			try {
-				writeSync(fd, JSON.stringify(record) + '\n');
+				// A crash mid-write can leave a torn last line without its newline: start on a fresh
+				// line, or this record would be glued to the torn one and lost with it.
+				const size = fstatSync(fd).size;
+				const lastByte = Buffer.alloc(1);
+				const torn =
+					size > 0 && readSync(fd, lastByte, 0, 1, size - 1) === 1 && lastByte[0] !== 0x0a;
+				writeSync(fd, (torn ? '\n' : '') + JSON.stringify(record) + '\n');
 				fsyncSync(fd);
 			} finally {
 				closeSync(fd);
@@ -56,7 +62,9 @@ function parseRecord(line: string): CallRecord | null {
 	if (!line.trim()) return null;
 	try {
 		const value = JSON.parse(line) as Partial<CallRecord>;
-		return typeof value.callId === 'string' && typeof value.endedAt === 'number' ? (value as CallRecord) : null;
+		return typeof value.callId === 'string' && typeof value.endedAt === 'number'
+			? (value as CallRecord)
+			: null;
 	} catch {
 		return null;
 	}

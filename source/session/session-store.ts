@@ -10,6 +10,7 @@ import type {
 	CallRecord,
 	Command,
 	DriverEvent,
+	Presence,
 	Result,
 	SessionEvent,
 	SessionState,
@@ -17,7 +18,11 @@ import type {
 import {ok, refuse} from '../core/types.js';
 import {createEventRing} from './event-ring.js';
 
-export type EventListener = (event: SessionEvent, previous: SessionState, next: SessionState) => void;
+export type EventListener = (
+	event: SessionEvent,
+	previous: SessionState,
+	next: SessionState,
+) => void;
 
 export interface SessionStore {
 	getSnapshot(): SessionState;
@@ -46,6 +51,8 @@ export interface SessionStoreOptions {
 	/** Fresh session id for a login; ≥128 random bits. */
 	createSid?: () => string;
 	replayLimit?: number;
+	/** Told when a subscriber or event listener throws (the others still run); default: ignored. */
+	onError?: (error: unknown) => void;
 }
 
 const defaultSid = () => randomBytes(16).toString('hex').toUpperCase();
@@ -60,20 +67,43 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 	let queue: Promise<unknown> = Promise.resolve();
 	let wrapUpTimer: TimerHandle | null = null;
 	let unsubscribeDriver: (() => void) | null = null;
+	let stopping = false;
+	/**
+	 * A wrap-up that a call cut short (the agent dialled out from it, or the ACD offered a call
+	 * before it paused the agent): where to go back to afterwards, and the time it had left.
+	 */
+	let interrupted: {returnTo: Presence; returnReason: string | null; remainingMs: number} | null =
+		null;
+
+	function report(error: unknown) {
+		try {
+			options.onError?.(error);
+		} catch {
+			// Reporting must never break the session either.
+		}
+	}
 
 	function dispatch(event: SessionEvent) {
 		const previous = state;
 		state = reduce(state, event);
 		if (state.seq !== event.seq) state = {...state, seq: event.seq};
 		ring.push(event);
+		// A failing listener (pops, history, a render) must not stop the others or the session,
+		// nor make the driver's event delivery or the running command throw.
 		for (const listener of eventListeners) {
 			try {
 				listener(event, previous, state);
-			} catch {
-				// A failing subscriber (pops, history) must not stop the others or the session.
+			} catch (error) {
+				report(error);
 			}
 		}
-		for (const listener of subscribers) listener();
+		for (const listener of subscribers) {
+			try {
+				listener();
+			} catch (error) {
+				report(error);
+			}
+		}
 	}
 
 	function onDriverEvent(event: DriverEvent) {
@@ -81,23 +111,55 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			if (state.call) return; // one call at a time: not ours to show
 			seq += 1;
 			dispatch({...event, seq, callId: options.allocateCallId(event.at)});
+			interruptWrapUp(event.at);
 			return;
 		}
-		const wasAnswered = event.type === 'call-ended' && state.call?.pbxCallId === event.pbxCallId
-			? state.call.answeredAt !== null
-			: false;
+		const wasAnswered =
+			event.type === 'call-ended' && state.call?.pbxCallId === event.pbxCallId
+				? state.call.answeredAt !== null
+				: null;
 		const presenceBefore = state.agent.presence;
 		const reasonBefore = state.agent.reason;
 		seq += 1;
 		dispatch({...event, seq});
-		if (event.type === 'call-ended' && wasAnswered) startWrapUp(presenceBefore, reasonBefore);
-		if (event.type === 'agent-state-changed' && event.state === 'logged-out') clearWrapUpTimer();
+		if (event.type === 'call-ended' && wasAnswered !== null) {
+			const resume = interrupted;
+			interrupted = null;
+			if (wasAnswered) {
+				// Back to where the agent was before the call, or before the wrap-up it interrupted.
+				const returnTo = resume ? resume.returnTo : presenceBefore;
+				const returnReason = resume ? resume.returnReason : reasonBefore;
+				startWrapUp(returnTo, returnReason, options.wrapUpSeconds * 1000);
+			} else if (resume) {
+				// An unanswered call placed from wrap-up: finish the after-call work it cut short.
+				startWrapUp(resume.returnTo, resume.returnReason, Math.max(1000, resume.remainingMs));
+			}
+		}
+		if (event.type === 'agent-state-changed' && event.state === 'logged-out') {
+			clearWrapUpTimer();
+			interrupted = null;
+		}
 	}
 
-	function startWrapUp(returnTo: SessionState['agent']['presence'], returnReason: string | null) {
-		if (options.wrapUpSeconds <= 0 || state.agent.presence === 'logged-out') return;
+	/** A call started during wrap-up: end it now (its time counts until here) and remember where it was going. */
+	function interruptWrapUp(at: number) {
+		const wrapUp = state.agent.wrapUp;
+		if (!wrapUp) return;
+		clearWrapUpTimer();
+		interrupted = {
+			returnTo: wrapUp.returnTo,
+			returnReason: wrapUp.returnReason,
+			remainingMs: wrapUp.until === null ? options.wrapUpSeconds * 1000 : wrapUp.until - at,
+		};
+		seq += 1;
+		dispatch({type: 'wrap-up-ended', at, seq});
+	}
+
+	function startWrapUp(returnTo: Presence, returnReason: string | null, durationMs: number) {
+		if (stopping || options.wrapUpSeconds <= 0 || state.agent.presence === 'logged-out') return;
+		clearWrapUpTimer();
 		const at = clock.now();
-		const until = at + options.wrapUpSeconds * 1000;
+		const until = at + durationMs;
 		seq += 1;
 		dispatch({type: 'wrap-up-started', at, seq, until, returnTo, returnReason});
 		// Keep the ACD from offering a call during after-call work.
@@ -105,7 +167,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		wrapUpTimer = clock.setTimeout(() => {
 			wrapUpTimer = null;
 			void enqueue(() => endWrapUp(null));
-		}, until - at);
+		}, durationMs);
 	}
 
 	function clearWrapUpTimer() {
@@ -114,14 +176,24 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 	}
 
 	/** Ends wrap-up: back to where the agent was before the call, or to `to` when the agent chose. */
-	async function endWrapUp(to: {presence: 'ready'} | {presence: 'not-ready'; reason: string} | null): Promise<Result> {
+	async function endWrapUp(
+		to: {presence: 'ready'} | {presence: 'not-ready'; reason: string} | null,
+	): Promise<Result> {
 		const wrapUp = state.agent.wrapUp;
 		if (!wrapUp) return ok;
 		clearWrapUpTimer();
-		const target = to ?? (wrapUp.returnTo === 'ready'
-			? {presence: 'ready' as const}
-			: {presence: 'not-ready' as const, reason: wrapUp.returnReason ?? 'break'});
-		const result = target.presence === 'ready' ? await driver.setReady() : await driver.setNotReady(target.reason);
+		const target =
+			to ??
+			(wrapUp.returnTo === 'ready'
+				? {presence: 'ready' as const}
+				: {presence: 'not-ready' as const, reason: wrapUp.returnReason ?? 'break'});
+		const result =
+			target.presence === 'ready'
+				? await driver.setReady()
+				: await driver.setNotReady(target.reason);
+		// A refused change leaves the agent where it was (SPEC section 3): still in wrap-up, so
+		// the ACD keeps them paused and pressing ready again can finish it.
+		if (!result.ok || !state.agent.wrapUp) return result;
 		seq += 1;
 		dispatch({type: 'wrap-up-ended', at: clock.now(), seq});
 		return result;
@@ -200,12 +272,17 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			return driver.capabilities;
 		},
 		async start() {
+			stopping = false;
 			unsubscribeDriver ??= driver.onEvent(onDriverEvent);
 			await driver.connect();
 		},
 		async stop() {
+			// Keep listening while the driver disconnects: a call it ends on the way out must
+			// still reach history and the hangup pop. But start no wrap-up for it.
+			stopping = true;
 			clearWrapUpTimer();
 			await driver.disconnect();
+			clearWrapUpTimer();
 			unsubscribeDriver?.();
 			unsubscribeDriver = null;
 		},

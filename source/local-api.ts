@@ -1,0 +1,23 @@
+// Starts the local CGI/WebSocket server for the app, turning a bind failure into a message
+// (the TUI keeps running with the local API off, issue part 2).
+import type {Config} from './config/schema.js';
+import type {Logger} from './logger.js';
+import {createServer} from './server/create-server.js';
+import {listenServer} from './server/listen.js';
+import type {ActivityLog} from './session/activity-log.js';
+import type {SessionStore} from './session/session-store.js';
+
+export type LocalApi =
+	{ok: true; port: number; close(): Promise<void>} | {ok: false; message: string};
+
+export async function startLocalServer(deps: {
+	store: SessionStore;
+	config: Config;
+	activity: ActivityLog;
+	logger: Logger;
+}): Promise<LocalApi> {
+	const app = createServer(deps);
+	const listening = await listenServer(app, {...deps, port: deps.config.server.port});
+	if (listening.error) return {ok: false, message: listening.error.message};
+	return {ok: true, port: listening.port, close: listening.close};
+}

@@ -1,0 +1,43 @@
+// One readable line per session event, for the Events tab, headless stdout and the log file.
+import type {SessionEvent, SessionState} from '../core/types.js';
+
+export function describeEvent(event: SessionEvent, next: SessionState): string | null {
+	switch (event.type) {
+		case 'connection-changed':
+			return event.connected
+				? 'PBX connected'
+				: `PBX disconnected${event.message ? `: ${event.message}` : ''}`;
+		case 'agent-state-changed':
+			return `PBX: agent ${event.state}${event.reason ? ` (${event.reason})` : ''}`;
+		case 'agent-logged-in':
+			return `Logged in as ${event.identity.user} (agent ${event.identity.agentId}, emp ${event.identity.empId}, groups ${event.identity.groups.join(',')})`;
+		case 'call-offered':
+			return `Ringing: ${event.number} in group ${event.groupId} (call ${event.callId})`;
+		case 'call-dialing':
+			return `Dialing ${event.number} (call ${event.callId})`;
+		case 'call-answered':
+			return `Answered${next.call ? `: ${next.call.number}` : ''}`;
+		case 'call-held':
+			return 'Call on hold';
+		case 'call-resumed':
+			return 'Call resumed';
+		case 'consult-started':
+			return `Consulting ${event.target}`;
+		case 'consult-answered':
+			return 'Consult answered';
+		case 'consult-ended':
+			return 'Consult ended';
+		case 'call-transferred':
+			return `Transferred (${event.mode}) to ${event.target}`;
+		case 'call-ended': {
+			const record = next.recentCalls[0];
+			return `Call ended: ${event.cause}${record ? ` (${record.number}, call ${record.callId})` : ''}`;
+		}
+		case 'wrap-up-started':
+			return 'Wrap-up started';
+		case 'wrap-up-ended':
+			return 'Wrap-up ended';
+		case 'queue-changed':
+			return null; // too frequent for the log; the Queue tab shows it
+	}
+}

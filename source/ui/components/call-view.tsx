@@ -1,0 +1,88 @@
+// The Call tab: every field of the current call with a live duration, or the last finished one.
+import {Box, Text} from 'ink';
+import {callDuration, formatDuration, holdDuration} from '../../core/selectors.js';
+import type {Call, CallRecord} from '../../core/types.js';
+import type {PopsView} from '../desk.js';
+import type {Translate} from '../i18n/index.js';
+import {stateColor, symbols} from '../theme.js';
+import {TerminalLink} from './terminal-link.js';
+
+export interface CallViewProps {
+	call: Call | null;
+	lastCall: CallRecord | null;
+	fallbackLinks: PopsView['fallbackLinks'];
+	now: number;
+	t: Translate;
+	width: number;
+	height: number;
+}
+
+function Field({label, value, width}: {label: string; value: string; width: number}) {
+	return (
+		<Box width={width}>
+			<Box width={10} flexShrink={0}>
+				<Text dimColor wrap="truncate">
+					{label}
+				</Text>
+			</Box>
+			<Text wrap="truncate">{value}</Text>
+		</Box>
+	);
+}
+
+export function CallView({call, lastCall, fallbackLinks, now, t, width, height}: CallViewProps) {
+	const half = Math.floor(width / 2);
+	const links = fallbackLinks.slice(0, Math.max(0, height - 6));
+	if (!call) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Text dimColor>{t('label.noCall')}</Text>
+				{lastCall && (
+					<Text dimColor wrap="truncate">
+						{lastCall.origin === 1 ? symbols.inbound : symbols.outbound} {lastCall.number} ·{' '}
+						{lastCall.callId} · {t(`cause.${lastCall.endCause}`)}
+					</Text>
+				)}
+				{links.map((link) => (
+					<TerminalLink key={link.kind + link.url} label={link.kind} url={link.url} />
+				))}
+			</Box>
+		);
+	}
+	const state = call.state === 'ended' ? 'talking' : call.state;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text color={stateColor[state]} bold wrap="truncate">
+				{call.origin === 1
+					? `${symbols.inbound} ${t('label.inbound')}`
+					: `${symbols.outbound} ${t('label.outbound')}`}{' '}
+				{call.number} · {t(`state.${state}`)} {formatDuration(callDuration(call, now))}
+			</Text>
+			<Box>
+				<Field label={t('label.callerId')} value={call.callerId} width={half} />
+				<Field label={t('label.calledId')} value={call.calledId} width={width - half} />
+			</Box>
+			<Box>
+				<Field label={t('label.group')} value={call.groupId} width={half} />
+				<Field label={t('label.callId')} value={call.callId} width={width - half} />
+			</Box>
+			<Box>
+				<Field
+					label={t('label.hold')}
+					value={formatDuration(holdDuration(call, now))}
+					width={half}
+				/>
+				{call.consult && (
+					<Field
+						label={t('label.consult')}
+						value={`${call.consult.target} (${call.consult.state})`}
+						width={width - half}
+					/>
+				)}
+			</Box>
+			{links.map((link) => (
+				<TerminalLink key={link.kind + link.url} label={link.kind} url={link.url} />
+			))}
+		</Box>
+	);
+}

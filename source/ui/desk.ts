@@ -1,0 +1,66 @@
+// What the TUI needs from the running instance. In-process it is the real store and services;
+// an attached TUI (ctidesk attach) gets the same shape over the local API.
+import type {Capabilities} from '../cti/driver.js';
+import type {Command, Result, SessionState} from '../core/types.js';
+import type {ActivityEntry} from '../session/activity-log.js';
+import type {Language} from './i18n/index.js';
+
+export interface ExternalSource<T> {
+	getSnapshot(): T;
+	subscribe(listener: () => void): () => void;
+}
+
+export interface PopsView {
+	/** Pops that could not open a browser (SSH): shown as clickable links. */
+	fallbackLinks: ReadonlyArray<{kind: string; url: string}>;
+	/** Hidden pops waiting in the outbox for the CRM. */
+	pendingHidden: number;
+}
+
+export interface ServerView {
+	on: boolean;
+	port: number | null;
+	/** Why the local API is off, and how to fix it. */
+	message: string | null;
+}
+
+export interface DeskSettings {
+	language: Language;
+	agentUser: string;
+	reasons: readonly string[];
+	links: ReadonlyArray<{name: string; url: string}>;
+	keys: Record<string, string>;
+	/** Ask before quitting while logged in, and log out on quit. */
+	logoutOnExit: boolean;
+}
+
+export interface Desk {
+	session: ExternalSource<SessionState> & {run(command: Command): Promise<Result>};
+	capabilities: Capabilities;
+	activity: ExternalSource<readonly ActivityEntry[]>;
+	pops: ExternalSource<PopsView>;
+	server: ExternalSource<ServerView>;
+	settings: DeskSettings;
+	/** Opens a preset CRM link in the browser (or shows it when no browser can open). */
+	openLink(url: string): Promise<void>;
+	/** The settings screen; null when the desk cannot edit settings (e.g. attached read-only). */
+	admin: AdminSettings | null;
+	/** Time source for durations (the injected clock). */
+	now(): number;
+}
+
+export interface SettingsField {
+	path: string;
+	value: string;
+	/** Allowed values for a field that cycles (pop modes, driver, language). */
+	choices?: readonly string[];
+}
+
+export interface AdminSettings {
+	hasPassword(): boolean;
+	setPassword(plain: string): Result;
+	verifyPassword(plain: string): boolean;
+	fields(): SettingsField[];
+	/** Validates and saves atomically; returns the file written or a readable error. */
+	save(values: Record<string, string>): {ok: true; file: string} | {ok: false; message: string};
+}

@@ -1,0 +1,58 @@
+// What is shown over the tabs (prompts, pickers, help, settings) and how keys edit it.
+// Pure functions, so several keys in one stdin chunk apply one after another (house rule 13).
+import type {Key} from 'ink';
+import type {SettingsField} from './desk.js';
+
+export type Overlay =
+	| {kind: 'login'; value: string; error: string | null}
+	| {kind: 'dial'; value: string; error: string | null}
+	| {kind: 'transfer-target'; value: string; error: string | null}
+	| {kind: 'transfer-mode'; target: string; selected: number}
+	| {kind: 'consult-action'; selected: number}
+	| {kind: 'away'; selected: number}
+	| {kind: 'help'}
+	| {kind: 'quit'}
+	| {kind: 'admin-new'; value: string; first: string | null; error: string | null}
+	| {kind: 'admin-password'; value: string; error: string | null}
+	| {
+			kind: 'settings';
+			fields: SettingsField[];
+			selected: number;
+			editing: string | null;
+			message: string | null;
+	  };
+
+export type TextOverlay = Extract<Overlay, {value: string}>;
+
+/** Characters a phone number or extension may hold (INK-PITFALLS 5: the dial prompt filters). */
+export const dialCharacters = /^[0-9*#+]$/;
+
+const maxInput = 64;
+
+/** Applies one key to a text field; returns the new value, or null when the key is not an edit. */
+export function editText(
+	value: string,
+	input: string,
+	key: Key,
+	accept: (character: string) => boolean,
+): string | null {
+	if (key.backspace || key.delete) return value.slice(0, -1);
+	if (key.ctrl && input === 'u') return '';
+	if (key.ctrl || key.meta || key.return || key.escape || key.tab || key.upArrow || key.downArrow)
+		return null;
+	if (!input) return null;
+	// Pasted text arrives as one chunk: keep the characters that fit.
+	const added = [...input].filter((character) => accept(character)).join('');
+	if (!added) return value;
+	return (value + added).slice(0, maxInput);
+}
+
+export const printable = (character: string) => character >= ' ' && character !== '\u007f';
+
+export function moveSelection(selected: number, count: number, key: Key, input: string): number {
+	if (key.upArrow) return (selected - 1 + count) % count;
+	if (key.downArrow) return (selected + 1) % count;
+	const digit = Number.parseInt(input, 10);
+	if (Number.isInteger(digit) && digit >= 1 && digit <= count) return digit - 1;
+	return selected;
+}
