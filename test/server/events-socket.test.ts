@@ -1,0 +1,208 @@
+// The WebSocket event stream over the real server, session and simulator, with a ws client.
+import {afterEach, describe, expect, it} from 'vitest';
+import WebSocket from 'ws';
+import {toStatusJson} from '../../source/core/status.js';
+import {crmOrigin, loginReady, startHarness, type Harness, type HarnessOptions} from './server-harness.js';
+
+let h: Harness | null = null;
+const sockets: WebSocket[] = [];
+
+afterEach(async () => {
+	for (const socket of sockets.splice(0)) socket.terminate();
+	await h?.close();
+	h = null;
+});
+
+async function start(options: HarnessOptions = {}) {
+	h = await startHarness(options);
+	return h;
+}
+
+interface Message {
+	type: string;
+	seq?: number;
+	event?: {type: string; seq: number; [key: string]: unknown};
+	status?: unknown;
+	state?: unknown;
+}
+
+/** A client that records every message, with a way to wait until some condition holds. */
+function connect(path = '/events', options: WebSocket.ClientOptions = {}) {
+	const harness = h!;
+	const ws = new WebSocket(`ws://127.0.0.1:${harness.port}${path}`, options);
+	sockets.push(ws);
+	const messages: Message[] = [];
+	const waiters: Array<() => void> = [];
+	ws.on('message', (data: Buffer) => {
+		messages.push(JSON.parse(data.toString('utf8')) as Message);
+		for (const waiter of waiters.splice(0)) waiter();
+	});
+	const until = async (predicate: (all: Message[]) => boolean) => {
+		while (!predicate(messages)) {
+			await new Promise<void>((resolve) => waiters.push(resolve));
+		}
+		return messages;
+	};
+	const opened = new Promise<void>((resolve, reject) => {
+		ws.once('open', () => resolve());
+		ws.once('error', reject);
+	});
+	const closed = new Promise<{code: number; reason: string}>((resolve) =>
+		ws.once('close', (code, reason) => resolve({code, reason: reason.toString()})),
+	);
+	return {ws, messages, until, opened, closed};
+}
+
+/** Resolves with the HTTP status the server answered an upgrade with. */
+function refusedWith(path: string, options: WebSocket.ClientOptions = {}) {
+	return new Promise<{status: number; body: string}>((resolve, reject) => {
+		const ws = new WebSocket(`ws://127.0.0.1:${h!.port}${path}`, options);
+		sockets.push(ws);
+		ws.once('open', () => reject(new Error('upgrade was accepted')));
+		ws.once('error', () => undefined);
+		ws.once('unexpected-response', (_request, response) => {
+			let body = '';
+			response.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+			response.on('end', () => resolve({status: response.statusCode ?? 0, body}));
+		});
+	});
+}
+
+describe('events socket', () => {
+	it('sends a snapshot on connect: seq, the status JSON and the full session state', async () => {
+		const harness = await start();
+		await loginReady(harness.store);
+		const client = connect();
+		const [first] = await client.until((all) => all.length >= 1);
+		const state = harness.store.getSnapshot();
+		expect(first).toEqual({type: 'snapshot', seq: state.seq, status: toStatusJson(state), state: JSON.parse(JSON.stringify(state))});
+	});
+
+	it('then streams every session event in order, with the pop field names', async () => {
+		const harness = await start();
+		const client = connect();
+		await client.until((all) => all.length >= 1);
+		const from = harness.store.getSnapshot().seq;
+		await fetch(`${harness.base}/cgi-bin/login.cgi?user=101&pass=101`);
+		await fetch(`${harness.base}/cgi-bin/ready.cgi`);
+		await harness.store.run({type: 'inject-call'});
+		const end = harness.store.getSnapshot().seq;
+		const messages = await client.until((all) => all.at(-1)?.seq === end);
+		const events = messages.slice(1);
+		expect(events.every((message) => message.type === 'event')).toBe(true);
+		expect(events.map((message) => message.seq)).toEqual(Array.from({length: end - from}, (_, i) => from + i + 1));
+		expect(events.map((message) => message.event!.seq)).toEqual(events.map((message) => message.seq));
+		// Exactly what the session published, in its order.
+		expect(events.map((message) => message.event)).toEqual(JSON.parse(JSON.stringify(harness.store.eventsSince(from))));
+		expect(events.map((message) => message.event!.type)).toContain('agent-logged-in');
+		const offered = events.find((message) => message.event!.type === 'call-offered')!.event!;
+		expect(offered).toMatchObject({callId: expect.stringMatching(/^\d{17}$/), number: expect.any(String), groupId: '1'});
+	});
+
+	it('replays missed events with ?since= instead of a snapshot', async () => {
+		const harness = await start();
+		await loginReady(harness.store);
+		const since = harness.store.getSnapshot().seq;
+		await harness.store.run({type: 'away', reason: 'lunch'});
+		await harness.store.run({type: 'ready'});
+		const end = harness.store.getSnapshot().seq;
+		const client = connect(`/events?since=${since}`);
+		const messages = await client.until((all) => all.at(-1)?.seq === end);
+		expect(messages.map((message) => message.type)).toEqual(messages.map(() => 'event'));
+		expect(messages.map((message) => message.seq)).toEqual(Array.from({length: end - since}, (_, i) => since + i + 1));
+		await harness.store.run({type: 'away', reason: 'break'});
+		await client.until((all) => all.at(-1)?.seq === end + 1);
+	});
+
+	it('says gap and sends a fresh snapshot when the events are no longer buffered', async () => {
+		const harness = await start({replayLimit: 2});
+		await loginReady(harness.store);
+		await harness.store.run({type: 'away', reason: 'lunch'});
+		await harness.store.run({type: 'ready'});
+		const client = connect('/events?since=1');
+		const messages = await client.until((all) => all.length >= 2);
+		expect(messages[0]).toMatchObject({type: 'gap', since: 1});
+		expect(messages[1]).toMatchObject({type: 'snapshot', seq: harness.store.getSnapshot().seq});
+	});
+
+	it('treats a seq from the future (ctidesk restarted) as a gap', async () => {
+		await start();
+		const client = connect('/events?since=999');
+		const messages = await client.until((all) => all.length >= 2);
+		expect(messages.map((message) => message.type)).toEqual(['gap', 'snapshot']);
+	});
+
+	it('pings clients and drops one that stops answering', async () => {
+		await start({heartbeatMs: 25});
+		const healthy = connect();
+		let pings = 0;
+		healthy.ws.on('ping', () => (pings += 1));
+		const silent = connect('/events', {autoPong: false});
+		await Promise.all([healthy.opened, silent.opened]);
+		await silent.closed;
+		await new Promise<void>((resolve) => {
+			const check = () => (pings >= 4 ? resolve() : healthy.ws.once('ping', check));
+			check();
+		});
+		expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
+	});
+
+	it('drops a client that stops reading instead of buffering without bound', async () => {
+		const harness = await start({maxBufferedBytes: 64 * 1024});
+		await loginReady(harness.store);
+		const slow = connect();
+		const fast = connect();
+		await Promise.all([slow.until((all) => all.length >= 1), fast.until((all) => all.length >= 1)]);
+		// Stop reading: the kernel buffers fill (a few MB on loopback), then ws starts to queue,
+		// then the server gives up on this client; the other one keeps up and keeps its stream.
+		const socket = (slow.ws as unknown as {_socket: {pause(): void; resume(): void}})._socket;
+		socket.pause();
+		const dropped = () => harness.activity.getEntries().some((entry) => entry.text.startsWith('WebSocket client dropped'));
+		const reasons = ['lunch', 'break'];
+		let runs = 0;
+		while (!dropped() && runs < 100_000) {
+			await harness.store.run({type: 'away', reason: reasons[runs % 2]!});
+			runs += 1;
+			// Let the fast client read (and the server flush) now and then.
+			if (runs % 200 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+		}
+		expect(dropped()).toBe(true);
+		socket.resume();
+		await slow.closed;
+		const end = harness.store.getSnapshot().seq;
+		await fast.until((all) => all.at(-1)?.seq === end);
+		expect(fast.ws.readyState).toBe(WebSocket.OPEN);
+	});
+
+	it('closes clients cleanly with 1001 on shutdown', async () => {
+		const harness = await start();
+		const client = connect();
+		await client.opened;
+		await harness.close();
+		h = null;
+		expect(await client.closed).toEqual({code: 1001, reason: 'ctidesk is shutting down'});
+	});
+
+	it('accepts an allowed Origin', async () => {
+		await start();
+		const client = connect('/events', {origin: crmOrigin});
+		await client.until((all) => all.length >= 1);
+	});
+
+	it.each([
+		['a foreign Origin', '/events', {origin: 'https://evil.example'}, 403],
+		['Origin null', '/events', {origin: 'null'}, 403],
+		['a rebinding Host', '/events', {headers: {Host: 'evil.example'}}, 403],
+		['a Host without the port', '/events', {headers: {Host: 'localhost'}}, 403],
+		['another path', '/socket', {}, 404],
+		['a broken since', '/events?since=-1', {}, 400],
+		['a control character in the query', '/events?since=1%0A', {}, 400],
+	])('refuses an upgrade with %s', async (_name, path, options, status) => {
+		const harness = await start();
+		const before = harness.store.getSnapshot();
+		const refused = await refusedWith(path, options as WebSocket.ClientOptions);
+		expect(refused.status).toBe(status);
+		expect(refused.body).not.toContain('"agent"');
+		expect(harness.store.getSnapshot()).toBe(before);
+	});
+});
