@@ -1,13 +1,19 @@
+import {mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {nextCallId} from '../../source/core/call-id.js';
 import type {AgentIdentity, DriverEvent} from '../../source/core/types.js';
 import type {Driver, DriverListener} from '../../source/cti/driver.js';
 import {createSimDriver, type SimOptions} from '../../source/cti/sim/sim-driver.js';
+import {createCookieJar} from '../../source/pops/cookie-jar.js';
 import {createLauncher, type PopMode} from '../../source/pops/launcher.js';
+import {createOutbox, type Outbox} from '../../source/pops/outbox.js';
 import {createPopService, type PopService, type PopSettings} from '../../source/pops/pop-service.js';
 import {createActivityLog} from '../../source/session/activity-log.js';
 import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
 import {createFakeClock, type FakeClock} from '../helpers/fake-clock.js';
+import {startFakeCrm} from './fake-crm.js';
 
 // Trigger rules over the REAL simulator and the REAL session store on a fake clock. Only the
 // browser is outside the product: open() is replaced by a recorder.
@@ -399,5 +405,75 @@ describe('modes, records and the snapshot', () => {
 		expect(h.service.getSnapshot().recent.map((record) => record.kind).slice(0, 2)).toEqual(['answer', 'ring']);
 		const snapshot = h.service.getSnapshot();
 		expect(h.service.getSnapshot()).toBe(snapshot);
+	});
+});
+
+describe('hidden pops through the real outbox to a local CRM', () => {
+	it('visits the home URL, sends its cookie with every pop, and marks records delivered', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'ctidesk-pops-'));
+		const crm = await startFakeCrm();
+		let outbox: Outbox | null = null;
+		try {
+			crm.handle = (request, response) => {
+				if (request.path === '/main' && request.url.searchParams.get('sid')) response.setHeader('set-cookie', 'crm=logged-in; Path=/');
+				response.writeHead(200).end('ok');
+			};
+			const clock = createFakeClock();
+			const cookieJar = await createCookieJar({file: join(dir, 'cookies.json'), now: clock.now});
+			outbox = await createOutbox({dir: join(dir, 'outbox'), clock, cookieJar});
+			const driver = createSimDriver(simOptions, clock);
+			let lastId: string | null = null;
+			const store = createSessionStore({
+				driver,
+				clock,
+				authenticate: () => identity,
+				wrapUpSeconds: 0,
+				allocateCallId: (now) => (lastId = nextCallId(lastId, now)),
+				createSid: () => sids[0]!,
+			});
+			stores.push(store);
+			const launcher = createLauncher({browserCommand: '', noBrowser: false, clipboard: false, outbox, env: {DISPLAY: ':0'}, openUrl: () => Promise.reject(new Error('no browser in hidden mode'))});
+			const base = crm.origin;
+			const service = createPopService({
+				store,
+				settings: {
+					home: {url: `${base}/main`, mode: 'hidden'},
+					ring: {url: `${base}/ring`, mode: 'hidden'},
+					answer: {url: `${base}/answer`, mode: 'hidden'},
+					hangup: {url: `${base}/hangup`, mode: 'hidden'},
+					loginParams: 'sid',
+					ringOnDial: false,
+				},
+				launcher,
+				outbox,
+				clock,
+			});
+			services.push(service);
+			await store.start();
+			service.start();
+			await store.run({type: 'login', user: '101', password: 'x'});
+			await store.run({type: 'ready'});
+			// Let the home visits land before the call (as they do in life: login comes first).
+			await crm.waitForRequests(2);
+			await vi.waitFor(() => expect(service.getSnapshot().pendingHidden).toBe(0));
+			await store.run({type: 'inject-call'});
+			await store.run({type: 'answer'});
+			await store.run({type: 'hangup'});
+			await crm.waitForRequests(5);
+			await vi.waitFor(() => expect(service.getSnapshot().recent.every((record) => record.outcome === 'delivered')).toBe(true));
+			expect(crm.requests.map((request) => [request.path, request.cookie])).toEqual([
+				['/main', null],
+				['/main', null],
+				['/ring', 'crm=logged-in'],
+				['/answer', 'crm=logged-in'],
+				['/hangup', 'crm=logged-in'],
+			]);
+			expect(service.getSnapshot().recent.map((record) => record.kind)).toEqual(['hangup', 'answer', 'ring', 'home', 'home']);
+			expect(service.getSnapshot().pendingHidden).toBe(0);
+		} finally {
+			await outbox?.close();
+			await crm.close();
+			await rm(dir, {recursive: true, force: true});
+		}
 	});
 });
