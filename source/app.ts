@@ -130,7 +130,6 @@ export function createApp(deps: AppDeps): App {
 			if (started.ok) {
 				closers.push(started.close);
 				setServerView({on: true, port: started.port, message: null});
-				activity.add('info', 'server', `Local API on http://localhost:${started.port}`);
 			} else {
 				setServerView({on: false, port: null, message: started.message});
 				activity.add('warn', 'server', started.message);

@@ -123,7 +123,7 @@ async function runTui(app: CtiApp, configFile: string) {
 		{
 			exitOnCtrlC: false,
 			patchConsole: false,
-			incrementalRendering: true,
+			incrementalRendering: false,
 		},
 	);
 	await app.start();

@@ -23,7 +23,14 @@ import {useExternal} from './hooks/use-external.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {createTranslate} from './i18n/index.js';
 import {createKeymap, matchKey, type UiAction} from './keymap.js';
-import {dialCharacters, editText, moveSelection, printable, type Overlay} from './overlay.js';
+import {
+	dialCharacters,
+	editText,
+	moveSelection,
+	printable,
+	splitKeys,
+	type Overlay,
+} from './overlay.js';
 import {displayWidth} from './text-width.js';
 
 export const tabNames = ['call', 'queue', 'history', 'links', 'events'] as const;
@@ -315,6 +322,11 @@ export function App({desk, onQuit, onRedraw}: AppProps) {
 	}
 
 	useInput((input, key) => {
+		for (const [character, characterKey] of splitKeys(input, key))
+			handleKey(character, characterKey);
+	});
+
+	function handleKey(input: string, key: Key) {
 		const current = overlayRef.current;
 		if (current) {
 			if (key.ctrl && input === 'c') {
@@ -346,7 +358,7 @@ export function App({desk, onQuit, onRedraw}: AppProps) {
 		}
 		const action = matchKey(bindings, input, key);
 		if (action) startAction(action);
-	});
+	}
 
 	// Layout: the root stays one row short of the terminal (INK-PITFALLS 1: a frame as tall as
 	// the terminal makes Ink 6 clear the screen before every frame).

@@ -56,3 +56,43 @@ export function moveSelection(selected: number, count: number, key: Key, input: 
 	if (Number.isInteger(digit) && digit >= 1 && digit <= count) return digit - 1;
 	return selected;
 }
+
+const plainKey: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+
+/**
+ * Ink 6 hands a chunk of several typed keys to useInput as one string ("101\r" when keys
+ * arrive together, as over SSH or from tmux send-keys). Split plain text back into single keys
+ * so Enter and Backspace inside it still act; escape sequences are left whole.
+ */
+export function splitKeys(input: string, key: Key): Array<[string, Key]> {
+	if ([...input].length <= 1 || input.includes('\u001B')) return [[input, key]];
+	return [...input].map((character): [string, Key] => {
+		if (character === '\r' || character === '\n') return ['', {...plainKey, return: true}];
+		if (character === '\u007F' || character === '\b') return ['', {...plainKey, backspace: true}];
+		if (character === '\t') return ['', {...plainKey, tab: true}];
+		const code = character.codePointAt(0)!;
+		if (code < 0x20) return [String.fromCodePoint(code + 0x60), {...plainKey, ctrl: true}];
+		return [character, {...plainKey, shift: character !== character.toLowerCase()}];
+	});
+}
