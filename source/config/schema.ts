@@ -165,11 +165,9 @@ function keyBinding() {
 	return z.string({error: message}).max(32, {error: message}).refine(isKey, {error: message});
 }
 
-const commandName = z
-	.string()
-	.regex(/^[a-z][a-z0-9:-]{0,39}$/, {
-		error: 'must be a command name in lowercase, like "ready" or "not-ready"',
-	});
+const commandName = z.string().regex(/^[a-z][a-z0-9:-]{0,39}$/, {
+	error: 'must be a command name in lowercase, like "ready" or "not-ready"',
+});
 
 // ---------------------------------------------------------------------------------------------
 // The schema.
@@ -412,6 +410,8 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 
 function formatValue(value: unknown): string {
 	if (value === undefined) return '(missing)';
+	// JSON would show NaN and Infinity as null.
+	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
 	let shown: string;
 	try {
 		shown = JSON.stringify(value) ?? String(value);
