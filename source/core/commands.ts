@@ -32,6 +32,12 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 	const agentState = state.agent.state;
 	const call = state.call;
 
+	// Coding the last call is bookkeeping: it works with the PBX down too.
+	if (command.type === 'disposition') {
+		if (!command.code.trim()) return refuse('bad-input', 'Pick a wrap-up code.');
+		return state.recentCalls.length > 0 ? ok : refuse('not-allowed', 'There is no finished call to code.');
+	}
+
 	if (command.type === 'inject-call') {
 		return capabilities.injectCall
 			? ok
@@ -112,5 +118,29 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 		case 'cancel-transfer':
 			if (!call?.consult) return refuse('not-allowed', 'There is no consult transfer to cancel.');
 			return ok;
+
+		case 'conference':
+			if (!capabilities.conference) return refuse('not-supported', 'This PBX cannot make three-way calls.');
+			if (call?.consult?.state !== 'talking') {
+				return refuse('not-allowed', 'Consult someone first (transfer → consult), then merge them in.');
+			}
+			return ok;
+
+		case 'dtmf':
+			if (!capabilities.dtmf) return refuse('not-supported', 'This PBX cannot send DTMF from ctidesk.');
+			if (!/^[0-9*#A-D]{1,32}$/.test(command.digits)) {
+				return refuse('bad-input', 'DTMF digits are 0-9, *, # and A-D (at most 32).');
+			}
+			return agentState === 'talking' ? ok : refuse('not-allowed', 'DTMF needs an answered call.');
+
+		case 'mute':
+		case 'unmute': {
+			if (!capabilities.mute) return refuse('not-supported', 'This PBX cannot mute from ctidesk.');
+			if (agentState !== 'talking' && agentState !== 'held') return refuse('not-allowed', 'There is no call to mute.');
+			const muted = call?.muted ?? false;
+			if (command.type === 'mute' && muted) return refuse('not-allowed', 'Already muted.');
+			if (command.type === 'unmute' && !muted) return refuse('not-allowed', 'Not muted.');
+			return ok;
+		}
 	}
 }

@@ -96,6 +96,8 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				transferTarget: null,
 				transferMode: null,
 				consult: null,
+				conferenceWith: null,
+				muted: false,
 			};
 			return {...state, call};
 		}
@@ -135,6 +137,37 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				transferTarget: event.target,
 				transferMode: event.mode,
 			}));
+
+		case 'call-conferenced':
+			// The consult leg became a party of the call: the customer is back, no longer held.
+			return updateCall(state, event.pbxCallId, (call) => ({
+				...(call.state === 'held' ? resume(call, event.at) : call),
+				consult: null,
+				conferenceWith: event.party,
+			}));
+
+		case 'conference-party-left':
+			return updateCall(state, event.pbxCallId, (call) =>
+				call.conferenceWith === null ? call : {...call, conferenceWith: null},
+			);
+
+		case 'call-muted':
+		case 'call-unmuted': {
+			const muted = event.type === 'call-muted';
+			return updateCall(state, event.pbxCallId, (call) => (call.muted === muted ? call : {...call, muted}));
+		}
+
+		case 'dtmf-sent':
+			return state; // a fact for the log and subscribers; the call itself does not change
+
+		case 'disposition-set': {
+			const index = state.recentCalls.findIndex((record) => record.callId === event.callId);
+			if (index === -1) return state;
+			const recentCalls = state.recentCalls.map((record, position) =>
+				position === index ? {...record, disposition: event.disposition, note: event.note} : record,
+			);
+			return {...state, recentCalls};
+		}
 
 		case 'call-ended': {
 			const call = state.call;
@@ -214,6 +247,9 @@ function toRecord(call: Call, endedAt: number, cause: EndCause): CallRecord {
 		endCause: cause,
 		transferTarget: call.transferTarget,
 		transferMode: call.transferMode,
+		conferenceWith: call.conferenceWith,
+		disposition: null,
+		note: null,
 	};
 }
 

@@ -74,6 +74,10 @@ export interface Call {
 	transferTarget: string | null;
 	transferMode: TransferMode | null;
 	consult: Consult | null;
+	/** The consult party was merged in: a three-way call with this party. */
+	conferenceWith: string | null;
+	/** The agent's microphone is muted (the customer hears nothing). */
+	muted: boolean;
 }
 
 /** A caller waiting in one of the agent's queues. */
@@ -102,6 +106,10 @@ export interface CallRecord {
 	endCause: EndCause;
 	transferTarget: string | null;
 	transferMode: TransferMode | null;
+	conferenceWith?: string | null;
+	/** Wrap-up code the agent picked after the call, and an optional note. */
+	disposition?: string | null;
+	note?: string | null;
 }
 
 export interface AgentIdentity {
@@ -198,6 +206,13 @@ export type DriverEvent =
 	/** The consult leg ended without a transfer: the agent is back with the (still held) customer. */
 	| {type: 'consult-ended'; at: number; pbxCallId: string}
 	| {type: 'call-transferred'; at: number; pbxCallId: string; target: string; mode: TransferMode}
+	/** The consult party joined the customer and the agent: a three-way call. */
+	| {type: 'call-conferenced'; at: number; pbxCallId: string; party: string}
+	/** The third party left the three-way call; the agent and the customer stay. */
+	| {type: 'conference-party-left'; at: number; pbxCallId: string; party: string}
+	| {type: 'call-muted'; at: number; pbxCallId: string}
+	| {type: 'call-unmuted'; at: number; pbxCallId: string}
+	| {type: 'dtmf-sent'; at: number; pbxCallId: string; digits: string}
 	| {type: 'call-ended'; at: number; pbxCallId: string; cause: EndCause}
 	/** The complete list of callers waiting in the agent's groups, oldest first. */
 	| {type: 'queue-changed'; at: number; entries: QueueEntry[]};
@@ -211,7 +226,9 @@ export type SessionEvent =
 	| (Extract<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number; callId: string})
 	| {type: 'agent-logged-in'; at: number; seq: number; identity: AgentIdentity; sid: string}
 	| {type: 'wrap-up-started'; at: number; seq: number; until: number | null; returnTo: Presence; returnReason: string | null}
-	| {type: 'wrap-up-ended'; at: number; seq: number};
+	| {type: 'wrap-up-ended'; at: number; seq: number}
+	/** The agent picked a wrap-up code (and maybe wrote a note) for a finished call. */
+	| {type: 'disposition-set'; at: number; seq: number; callId: string; disposition: string; note: string | null};
 
 export type SessionEventType = SessionEvent['type'];
 
@@ -232,6 +249,13 @@ export type Command =
 	| {type: 'transfer'; target: string; mode: TransferMode}
 	| {type: 'complete-transfer'}
 	| {type: 'cancel-transfer'}
+	/** During a consult: merge the consulted party into a three-way call. */
+	| {type: 'conference'}
+	| {type: 'dtmf'; digits: string}
+	| {type: 'mute'}
+	| {type: 'unmute'}
+	/** After a call (in wrap-up, or for the last call): record a wrap-up code and note. */
+	| {type: 'disposition'; code: string; note: string | null}
 	/** Simulator only: put an inbound call into this agent's queue now (demo key `i`). */
 	| {type: 'inject-call'};
 

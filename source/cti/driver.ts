@@ -19,6 +19,12 @@ export interface Capabilities {
 	dial: boolean;
 	blindTransfer: boolean;
 	consultTransfer: boolean;
+	/** Merge a consulted party into a three-way call. */
+	conference: boolean;
+	/** Send DTMF digits into the call (IVR menus, extensions). */
+	dtmf: boolean;
+	/** Mute the agent's microphone towards the customer. */
+	mute: boolean;
 	/** Demo: put an inbound call into the agent's queue now (simulator only). */
 	injectCall: boolean;
 }
@@ -51,6 +57,12 @@ export interface Driver {
 	completeTransfer(): Promise<Result>;
 	/** During a consult: drop the target and return to the customer. */
 	cancelTransfer(): Promise<Result>;
+	/** During a consult: make it a three-way call (capabilities.conference). */
+	conference(): Promise<Result>;
+	/** Digits 0-9 * # A-D, sent in order (capabilities.dtmf). */
+	sendDtmf(digits: string): Promise<Result>;
+	mute(): Promise<Result>;
+	unmute(): Promise<Result>;
 	/** Simulator only (capabilities.injectCall). */
 	injectCall?(): Promise<Result>;
 }

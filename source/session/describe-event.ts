@@ -33,6 +33,18 @@ export function describeEvent(event: SessionEvent, next: SessionState): string |
 			const record = next.recentCalls[0];
 			return `Call ended: ${event.cause}${record ? ` (${record.number}, call ${record.callId})` : ''}`;
 		}
+		case 'call-conferenced':
+			return `Three-way call with ${event.party}`;
+		case 'conference-party-left':
+			return `${event.party} left the three-way call`;
+		case 'call-muted':
+			return 'Muted';
+		case 'call-unmuted':
+			return 'Unmuted';
+		case 'dtmf-sent':
+			return `DTMF sent: ${event.digits}`;
+		case 'disposition-set':
+			return `Call ${event.callId} coded "${event.disposition}"${event.note ? ` (note: ${event.note})` : ''}`;
 		case 'wrap-up-started':
 			return 'Wrap-up started';
 		case 'wrap-up-ended':

@@ -253,6 +253,27 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 				return driver.cancelTransfer();
 			case 'inject-call':
 				return driver.injectCall ? driver.injectCall() : refuse('not-supported', 'Simulator only.');
+			case 'conference':
+				return driver.conference();
+			case 'dtmf':
+				return driver.sendDtmf(command.digits);
+			case 'mute':
+				return driver.mute();
+			case 'unmute':
+				return driver.unmute();
+			case 'disposition': {
+				const record = state.recentCalls[0]!;
+				seq += 1;
+				dispatch({
+					type: 'disposition-set',
+					at: clock.now(),
+					seq,
+					callId: record.callId,
+					disposition: command.code,
+					note: command.note,
+				});
+				return ok;
+			}
 		}
 	}
 

@@ -10,6 +10,9 @@ const all: Capabilities = {
 	dial: true,
 	blindTransfer: true,
 	consultTransfer: true,
+	conference: true,
+	dtmf: true,
+	mute: true,
 	injectCall: true,
 };
 const none: Capabilities = {
@@ -18,6 +21,9 @@ const none: Capabilities = {
 	dial: false,
 	blindTransfer: false,
 	consultTransfer: false,
+	conference: false,
+	dtmf: false,
+	mute: false,
 	injectCall: false,
 };
 

@@ -129,6 +129,8 @@ describe('reduce: the call', () => {
 			transferTarget: null,
 			transferMode: null,
 			consult: null,
+			conferenceWith: null,
+			muted: false,
 		});
 	});
 
@@ -185,6 +187,9 @@ describe('reduce: the call', () => {
 				endCause: 'customer-hangup',
 				transferTarget: null,
 				transferMode: null,
+				conferenceWith: null,
+				disposition: null,
+				note: null,
 			},
 		]);
 		const second = play(state, [

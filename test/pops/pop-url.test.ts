@@ -22,6 +22,8 @@ const call: Call = {
 	transferTarget: null,
 	transferMode: null,
 	consult: null,
+	conferenceWith: null,
+	muted: false,
 };
 const sid = '3B4D5C6D7E8F9A3B4D5C6D7E8F9';
 

@@ -18,6 +18,9 @@ const capabilities: Capabilities = {
 	dial: true,
 	blindTransfer: true,
 	consultTransfer: true,
+	conference: false,
+	dtmf: false,
+	mute: false,
 	injectCall: true,
 };
 
@@ -136,5 +139,9 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		completeTransfer: () => run((sim, now) => sim.completeTransfer(now)),
 		cancelTransfer: () => run((sim, now) => sim.cancelTransfer(now)),
 		injectCall: () => run((sim, now) => sim.injectCall(now)),
+		conference: async () => refuse('not-supported', 'The simulator cannot make three-way calls yet.'),
+		sendDtmf: async () => refuse('not-supported', 'The simulator cannot send DTMF yet.'),
+		mute: async () => refuse('not-supported', 'The simulator cannot mute yet.'),
+		unmute: async () => refuse('not-supported', 'The simulator cannot mute yet.'),
 	};
 }
