@@ -3,8 +3,8 @@
 //
 // Storage: one append-only JSON-lines log, `outbox.log` in the outbox dir. Every change is a
 // line — `add` (the pop, written and fsync'd BEFORE the first request goes out), `done` (after
-// a 2xx/3xx, fsync'd before the next item of that call is sent) and `failed` (given up, kept
-// visible). A torn last line from a crash is skipped on load. The log is compacted (rewritten
+// a 2xx/3xx, written before the next item of that call is sent; fsync'd with the next batch)
+// and `failed` (given up, kept visible). A torn last line from a crash is skipped on load. The log is compacted (rewritten
 // atomically with only the live items) once enough finished items pile up.
 //
 // Delivery rules:
@@ -18,8 +18,9 @@
 // - Any other 4xx (and malformed URLs): retrying cannot help; the item is recorded as failed,
 //   stays visible in the snapshot and the Events tab, and is not retried.
 // - Restart / kill -9: pending items are loaded and sent again. A crash after the CRM received
-//   a request but before its `done` line was fsync'd resends that one item once: the CRM sees
-//   at most one duplicate, and only in that window. Once `done` is on disk it is never resent.
+//   a request but before its `done` line was written resends that one item once (after power
+//   loss: before the line was fsync'd): the CRM sees at most one duplicate, and only in that
+//   window. Once `done` is on disk it is never resent.
 import {mkdir, open, readFile} from 'node:fs/promises';
 import type {FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
@@ -138,12 +139,21 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 	// --- the log writer: batches lines into one write + fsync (group commit) --------------------
 	let buffer: string[] = [];
 	let waiters: Array<{resolve: () => void; reject: (error: unknown) => void}> = [];
+	let syncWanted = false;
 	let writing: Promise<void> | null = null;
 
-	function append(record: LogRecord): Promise<void> {
+	/**
+	 * Appends a record. `sync`: resolve only once it is fsync'd (new items: they must survive
+	 * power loss before the request goes out). Without it the record is written (so it survives
+	 * kill -9: the page cache outlives the process) and reaches the disk with the next fsync; a
+	 * `done` lost to power failure means one resend, the documented duplicate window, and not
+	 * waiting for it keeps the next pop's fsync from queueing behind it.
+	 */
+	function append(record: LogRecord, sync: boolean): Promise<void> {
 		return new Promise((resolve, reject) => {
 			buffer.push(`${JSON.stringify(record)}\n`);
 			waiters.push({resolve, reject});
+			syncWanted ||= sync;
 			writing ??= writeLoop().finally(() => {
 				writing = null;
 			});
@@ -154,12 +164,14 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		while (buffer.length > 0) {
 			const lines = buffer.join('');
 			const batch = waiters;
+			const sync = syncWanted;
 			buffer = [];
 			waiters = [];
+			syncWanted = false;
 			try {
 				if (!handle) throw new Error('outbox is closed');
 				await handle.write(lines);
-				await handle.datasync();
+				if (sync) await handle.datasync();
 				for (const waiter of batch) waiter.resolve();
 			} catch (error) {
 				for (const waiter of batch) waiter.reject(error);
@@ -252,8 +264,8 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		// Record the outcome on disk before the next item of this call may go out.
 		const at = clock.now();
 		try {
-			if (verdict.type === 'delivered') await append({op: 'done', id: item.id, at, status: verdict.status});
-			else await append({op: 'failed', id: item.id, at, status: verdict.status, reason: verdict.reason});
+			if (verdict.type === 'delivered') await append({op: 'done', id: item.id, at, status: verdict.status}, false);
+			else await append({op: 'failed', id: item.id, at, status: verdict.status, reason: verdict.reason}, false);
 		} catch (error) {
 			// The request went through but the disk refused the record: it may be resent after a
 			// restart (the documented duplicate window), never lost.
@@ -322,7 +334,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		async enqueue({kind, url, callId}) {
 			if (closed) throw new Error('outbox is closed');
 			const item: OutboxItem = {id: nextId++, kind, url, callId, at: clock.now()};
-			await append({op: 'add', ...item});
+			await append({op: 'add', ...item}, true);
 			pending.set(item.id, item);
 			changed();
 			pump();
@@ -347,6 +359,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 			busyGroups.clear();
 			retryTimes.clear();
 			await writing;
+			await handle?.datasync().catch(() => undefined);
 			await handle?.close();
 			handle = null;
 		},

@@ -71,7 +71,7 @@ it('survives kill -9 mid-request: zero lost, nothing with a 2xx resent, the in-f
 		});
 	});
 	await queued;
-	// Items 1–3 answered (each done line fsync'd before the next is sent), 4 and call B's item in flight.
+	// Items 1–3 answered (each done line written before the next is sent), 4 and call B's item in flight.
 	await crm.waitForRequests(answered + 2);
 	child.kill('SIGKILL');
 	expect(await exited).toBe('SIGKILL');

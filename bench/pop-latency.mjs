@@ -1,0 +1,257 @@
+// Screen-pop latency, from the driver event to the pop leaving ctidesk, next to a baseline
+// measured in the same run.
+//
+//   npm run build && node bench/pop-latency.mjs [--calls 10000] [--json]
+//
+// (a) browser pop: the simulator driver emits call-offered → session store → pop service →
+//     URL building → the real launcher → the moment open() is called (replaced by a recorder,
+//     so no browser starts). Baseline: a bare EventEmitter emit → listener callback.
+//     Target: p99 ≤ 2 ms.
+// (b) hidden pop: the same path, then the durable outbox (append + fsync in a temp dir) and
+//     a real fetch to a CRM server on 127.0.0.1 → the moment the server sees the request.
+//     Baseline: a bare fetch to the same server → the moment the server sees it.
+//     Target: p99 ≤ 10 ms (the fsync dominates: the figure depends on the disk under $TMPDIR).
+// Times are performance.now() in this one process (the CRM server runs in it too). Every call
+// is a full ring → answer → hangup on the simulator; only the ring pop is measured, and the
+// next call starts once the previous pop arrived, so the figures are latency, not queueing.
+import {EventEmitter} from 'node:events';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {createServer} from 'node:http';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist');
+const load = (path) => import(pathToFileURL(join(dist, path)).href);
+
+const {createSimDriver, offerPauseMs} = await load('cti/sim/sim-driver.js');
+const {createSessionStore} = await load('session/session-store.js');
+const {nextCallId} = await load('core/call-id.js');
+const {createLauncher} = await load('pops/launcher.js');
+const {createPopService} = await load('pops/pop-service.js');
+const {createOutbox} = await load('pops/outbox.js');
+
+const TARGET_BROWSER_P99 = 2;
+const TARGET_HIDDEN_P99 = 10;
+
+function argument(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index === -1 ? fallback : process.argv[index + 1];
+}
+const calls = Number(argument('calls', '10000'));
+const asJson = process.argv.includes('--json');
+
+/** A manual clock for the simulator (time moves only when told), with real-time timers for the outbox. */
+function createManualClock() {
+	let now = Date.UTC(2026, 10, 25, 9, 0, 0);
+	let timers = [];
+	let nextId = 1;
+	return {
+		now: () => now,
+		setTimeout(callback, ms) {
+			const timer = {id: nextId++, due: now + Math.max(0, ms), callback};
+			timers.push(timer);
+			return {id: timer.id};
+		},
+		clearTimeout(handle) {
+			timers = timers.filter((timer) => timer.id !== handle?.id);
+		},
+		advance(ms) {
+			const end = now + ms;
+			for (;;) {
+				const due = timers.filter((timer) => timer.due <= end).sort((a, b) => a.due - b.due || a.id - b.id)[0];
+				if (!due) break;
+				timers = timers.filter((timer) => timer !== due);
+				now = due.due;
+				due.callback();
+			}
+			now = end;
+		},
+	};
+}
+
+const realClock = {
+	now: () => Date.now(),
+	setTimeout: (callback, ms) => {
+		const handle = setTimeout(callback, ms);
+		handle.unref();
+		return handle;
+	},
+	clearTimeout: (handle) => clearTimeout(handle),
+};
+
+function stats(samples) {
+	const sorted = [...samples].sort((a, b) => a - b);
+	const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+	return {n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted.at(-1)};
+}
+
+/** The simulator driver, noting when each event leaves it (the start of every measurement). */
+function timedDriver(driver, onEmit) {
+	return {
+		...driver,
+		name: driver.name,
+		capabilities: driver.capabilities,
+		onEvent(listener) {
+			return driver.onEvent((event) => {
+				if (event.type === 'call-offered') onEmit(performance.now());
+				listener(event);
+			});
+		},
+	};
+}
+
+const identity = {user: '101', agentId: '1', empId: '001', extension: '801', groups: ['1']};
+const simOptions = {
+	seed: 1,
+	arrivalsPerMinute: 0,
+	patienceSeconds: 600,
+	ringSeconds: 15,
+	otherAgents: 0,
+	talkSeconds: 1e7,
+	groups: ['1'],
+	agentNumber: '801',
+};
+
+/** A session over the simulator with a pop service; `onPop` receives the hand-off time. */
+async function createDesk({pops, launcher, outbox, onEmit}) {
+	const clock = createManualClock();
+	const driver = timedDriver(createSimDriver(simOptions, clock), onEmit);
+	let lastId = null;
+	const store = createSessionStore({
+		driver,
+		clock,
+		authenticate: () => identity,
+		wrapUpSeconds: 0,
+		allocateCallId: (now) => (lastId = nextCallId(lastId, now)),
+	});
+	const service = createPopService({store, settings: pops, launcher, outbox, clock: realClock});
+	await store.start();
+	service.start();
+	await store.run({type: 'login', user: '101', password: 'x'});
+	await store.run({type: 'ready'});
+	async function call() {
+		await store.run({type: 'inject-call'});
+		await store.run({type: 'answer'});
+		await store.run({type: 'hangup'});
+		clock.advance(offerPauseMs + 1);
+		if (store.getSnapshot().agent.presence !== 'ready') await store.run({type: 'ready'});
+	}
+	return {call, stop: async () => (service.stop(), store.stop())};
+}
+
+function popSettings(base, ringMode) {
+	return {
+		home: {url: '', mode: 'off'},
+		ring: {url: `${base}/ring?app=bench`, mode: ringMode},
+		answer: {url: `${base}/answer`, mode: 'off'},
+		hangup: {url: `${base}/hangup`, mode: 'off'},
+		loginParams: 'sid',
+		ringOnDial: false,
+	};
+}
+
+// ------------------------------------------------------------------ (a) browser pop hand-off
+
+async function benchBrowser() {
+	let emittedAt = 0;
+	const samples = [];
+	const launcher = createLauncher({
+		browserCommand: '',
+		noBrowser: false,
+		clipboard: false,
+		outbox: {enqueue: () => Promise.reject(new Error('unused'))},
+		env: {DISPLAY: ':0'},
+		platform: 'linux',
+		openUrl: () => {
+			samples.push(performance.now() - emittedAt);
+			return Promise.resolve(undefined);
+		},
+	});
+	const desk = await createDesk({pops: popSettings('http://crm.example.com', 'browser'), launcher, onEmit: (t) => (emittedAt = t)});
+	for (let index = 0; index < calls; index++) await desk.call();
+	await desk.stop();
+
+	const baseline = [];
+	const emitter = new EventEmitter();
+	let sentAt = 0;
+	emitter.on('event', () => baseline.push(performance.now() - sentAt));
+	for (let index = 0; index < calls; index++) {
+		sentAt = performance.now();
+		emitter.emit('event', {type: 'call-offered', at: Date.now(), index});
+		await Promise.resolve();
+	}
+	return {ours: stats(samples), baseline: stats(baseline)};
+}
+
+// ------------------------------------------------------------------ (b) hidden pop to a local CRM
+
+async function benchHidden() {
+	let onArrival = () => undefined;
+	const server = createServer((request, response) => {
+		const at = performance.now();
+		response.writeHead(200, {'content-type': 'text/plain'});
+		response.end('ok');
+		onArrival(at, request.url);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const base = `http://127.0.0.1:${server.address().port}`;
+	const dir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
+	const outbox = await createOutbox({dir, clock: realClock});
+	const launcher = createLauncher({browserCommand: '', noBrowser: false, clipboard: false, outbox, env: {}, platform: 'linux'});
+	let emittedAt = 0;
+	const samples = [];
+	const desk = await createDesk({pops: popSettings(base, 'hidden'), launcher, outbox, onEmit: (t) => (emittedAt = t)});
+	for (let index = 0; index < calls; index++) {
+		const arrived = new Promise((resolve) => (onArrival = (at) => resolve(at)));
+		await desk.call();
+		samples.push((await arrived) - emittedAt);
+	}
+	// Let the last done records land before closing.
+	await new Promise((resolve) => {
+		const check = () => outbox.getSnapshot().pending === 0 && resolve();
+		outbox.subscribe(check);
+		check();
+	});
+	await desk.stop();
+	await outbox.close();
+
+	const baseline = [];
+	for (let index = 0; index < calls; index++) {
+		const arrived = new Promise((resolve) => (onArrival = (at) => resolve(at)));
+		const sentAt = performance.now();
+		const response = await fetch(`${base}/ring?app=bench&n=${index}`);
+		await response.body?.cancel();
+		baseline.push((await arrived) - sentAt);
+	}
+	server.closeAllConnections();
+	await new Promise((resolve) => server.close(resolve));
+	rmSync(dir, {recursive: true, force: true});
+	return {ours: stats(samples), baseline: stats(baseline), dir: tmpdir()};
+}
+
+const browser = await benchBrowser();
+const hidden = await benchHidden();
+const result = {
+	calls,
+	node: process.version,
+	browser: {...browser, targetP99Ms: TARGET_BROWSER_P99, pass: browser.ours.p99 <= TARGET_BROWSER_P99},
+	hidden: {...hidden, targetP99Ms: TARGET_HIDDEN_P99, pass: hidden.ours.p99 <= TARGET_HIDDEN_P99},
+};
+
+if (asJson) {
+	console.log(JSON.stringify(result, null, 2));
+} else {
+	const ms = (value) => `${value.toFixed(3)} ms`;
+	const row = (label, s) => `  ${label.padEnd(44)} p50 ${ms(s.p50).padStart(10)}  p99 ${ms(s.p99).padStart(10)}  max ${ms(s.max).padStart(10)}`;
+	console.log(`pop latency over ${calls} simulated calls (node ${process.version})`);
+	console.log(`(a) driver event → browser pop handed to open()   target p99 ≤ ${TARGET_BROWSER_P99} ms: ${result.browser.pass ? 'PASS' : 'FAIL'}`);
+	console.log(row('ctidesk: sim → store → pop service → launcher', browser.ours));
+	console.log(row('baseline: EventEmitter emit → callback', browser.baseline));
+	console.log(`(b) driver event → hidden pop at a local CRM     target p99 ≤ ${TARGET_HIDDEN_P99} ms: ${result.hidden.pass ? 'PASS' : 'FAIL'}`);
+	console.log(row('ctidesk: … → outbox (fsync) → fetch → server', hidden.ours));
+	console.log(row('baseline: bare fetch → server', hidden.baseline));
+	console.log(`  (outbox fsync'd under ${hidden.dir})`);
+}
+process.exitCode = result.browser.pass && result.hidden.pass ? 0 : 1;
