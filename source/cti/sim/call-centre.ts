@@ -23,6 +23,21 @@
 // - Another agent talks an exponential talkSeconds, wraps up `otherAgentWrapUpMs`, then takes
 //   the next caller.
 // - Outbound calls and consult legs follow the number table of outbound-outcome.ts.
+// - Conference: once a consult leg answered, `conference` bridges the consulted party with the
+//   customer and the agent (call-conferenced; the session takes the customer off hold itself,
+//   so no call-resumed). The customer's talk clock runs on from where the hold stopped it. The
+//   third party stays an exponential time (mean talkSeconds/2), then leaves
+//   (conference-party-left) and the call goes on between agent and customer. When the agent
+//   hangs up first, the bridge stays up with the two others, as in Asterisk: for this agent the
+//   call was handed over (call-transferred to the party, mode 'consult', then call-ended
+//   'transferred'). When the customer hangs up, the call ends 'customer-hangup' (the party's
+//   leg goes with it: ctidesk follows customer calls). A three-way call can be held (both
+//   others hear music; the party may still leave) but not transferred or consulted again.
+// - DTMF: digits play one after another, dtmfDigitMs each; one dtmf-sent follows when a burst
+//   has played, and a burst sent meanwhile queues behind the one playing. Only a connected call
+//   not on hold takes digits; holding it (or a consult) cuts the playback short: the digits
+//   already played are reported, the rest are dropped, as the customer hears music instead.
+// - Mute: the agent's microphone, on a connected call, held or not; it resets with each call.
 // Durations are clamped to at least one second; times are whole epoch milliseconds.
 import type {
 	DriverEvent,
@@ -62,6 +77,10 @@ export interface SimOptions {
 export const offerPauseMs = 1000;
 /** After-call work of a simulated other agent. */
 export const otherAgentWrapUpMs = 5000;
+/** How long one DTMF digit takes to play (tone plus gap). */
+export const dtmfDigitMs = 100;
+/** What a DTMF burst may hold: the digits of a keypad, at most 32. */
+export const dtmfPattern = /^[0-9*#A-D]{1,32}$/;
 
 /** The service number a group's callers dialled: calledId of inbound calls (group 1 → 801). */
 export function serviceNumber(groupId: string): string {
@@ -85,6 +104,10 @@ export interface CallCentre {
 	transfer(now: number, target: string, mode: TransferMode): Result;
 	completeTransfer(now: number): Result;
 	cancelTransfer(now: number): Result;
+	conference(now: number): Result;
+	sendDtmf(now: number, digits: string): Result;
+	mute(now: number): Result;
+	unmute(now: number): Result;
 	injectCall(now: number): Result;
 	/** Shuts the PBX down: a call that is up ends with 'connection-lost'; nothing stays scheduled. */
 	stop(now: number): void;
@@ -116,6 +139,17 @@ interface AgentCall {
 	/** The customer hanging up: talk time over, or tired of being held. */
 	customer: Happening | null;
 	consult: {target: string; answered: boolean} | null;
+	/** The consulted party merged into a three-way call, and when it leaves. */
+	conference: {party: string; leaves: Happening | null} | null;
+	muted: boolean;
+	/** DTMF bursts queued or playing, in order; each reports itself when played. */
+	dtmf: DtmfBurst[];
+}
+
+interface DtmfBurst {
+	digits: string;
+	startsAt: number;
+	played: Happening;
 }
 
 interface OtherAgent {
@@ -159,6 +193,8 @@ export function createCallCentre(
 	const nextId = (): string => `sim-${++lastId}`;
 	const drawPatience = (): number => Math.round(random.uniform(0.5, 1.5) * patienceMs);
 	const drawTalk = (): number => Math.max(second, Math.round(random.exponential(talkMs)));
+	// A colleague brought in to help says their piece and goes: shorter than the customer.
+	const drawPartyStay = (): number => Math.max(second, Math.round(random.exponential(talkMs / 2)));
 
 	function randomCallerNumber(): string {
 		// Mostly mobile numbers, some landlines: looks like a real queue in the UI.
@@ -271,6 +307,9 @@ export function createCallCentre(
 			leg: null,
 			customer: null,
 			consult: null,
+			conference: null,
+			muted: false,
+			dtmf: [],
 		};
 		call = offered;
 		emit({
@@ -307,6 +346,7 @@ export function createCallCentre(
 	}
 
 	function holdCustomer(current: AgentCall, at: number): void {
+		stopDtmf(current, at);
 		if (current.customer) current.talkLeftMs = Math.max(0, current.customer.due - at);
 		scheduler.cancel(current.customer);
 		current.held = true;
@@ -314,11 +354,41 @@ export function createCallCentre(
 		emit({type: 'call-held', at, pbxCallId: current.pbxCallId});
 	}
 
-	function resumeCustomer(current: AgentCall, at: number): void {
+	/** The customer's talk clock runs again; the caller says how the session learns of it. */
+	function customerBack(current: AgentCall, at: number): void {
 		scheduler.cancel(current.customer);
 		current.held = false;
 		customerHangsUpAt(current, at + current.talkLeftMs);
+	}
+
+	function resumeCustomer(current: AgentCall, at: number): void {
+		customerBack(current, at);
 		emit({type: 'call-resumed', at, pbxCallId: current.pbxCallId});
+	}
+
+	function queueDtmf(current: AgentCall, digits: string, at: number): void {
+		const startsAt = Math.max(at, current.dtmf.at(-1)?.played.due ?? at);
+		const played = scheduler.at(startsAt + digits.length * dtmfDigitMs, (due) => {
+			current.dtmf.shift();
+			emit({type: 'dtmf-sent', at: due, pbxCallId: current.pbxCallId, digits});
+		});
+		current.dtmf.push({digits, startsAt, played});
+	}
+
+	/** Cuts the playback: what already played is reported, the rest never reaches the line. */
+	function stopDtmf(current: AgentCall, at: number): void {
+		for (const burst of current.dtmf) {
+			scheduler.cancel(burst.played);
+			const count = Math.floor((at - burst.startsAt) / dtmfDigitMs);
+			if (count > 0)
+				emit({
+					type: 'dtmf-sent',
+					at,
+					pbxCallId: current.pbxCallId,
+					digits: burst.digits.slice(0, count),
+				});
+		}
+		current.dtmf = [];
 	}
 
 	/** Ends this agent's call; the caller of a call never answered keeps its place in the queue. */
@@ -327,6 +397,9 @@ export function createCallCentre(
 		if (!ended) return;
 		scheduler.cancel(ended.leg);
 		scheduler.cancel(ended.customer);
+		scheduler.cancel(ended.conference?.leaves ?? null);
+		// Digits still to play die with the line: nothing to report after the call ended.
+		for (const burst of ended.dtmf) scheduler.cancel(burst.played);
 		if (ended.caller) ended.caller.offered = false;
 		call = null;
 		availableAt = at + offerPauseMs;
@@ -403,6 +476,9 @@ export function createCallCentre(
 				leg: null,
 				customer: null,
 				consult: null,
+				conference: null,
+				muted: false,
+				dtmf: [],
 			};
 			call = dialled;
 			emit({
@@ -437,6 +513,19 @@ export function createCallCentre(
 		},
 		hangup(now: number): Result {
 			if (!call) return refuse('not-allowed', 'There is no call to hang up.');
+			if (call.conference) {
+				// The bridge outlives the agent's leg: customer and party talk on without us.
+				emit({
+					type: 'call-transferred',
+					at: now,
+					pbxCallId: call.pbxCallId,
+					target: call.conference.party,
+					mode: 'consult',
+				});
+				endCall(now, 'transferred');
+				dispatch(now);
+				return ok;
+			}
 			endCall(now, 'agent-hangup');
 			dispatch(now);
 			return ok;
@@ -463,6 +552,11 @@ export function createCallCentre(
 				return refuse(
 					'not-allowed',
 					'A consult transfer is in progress: complete or cancel it first.',
+				);
+			if (current.conference)
+				return refuse(
+					'not-allowed',
+					`Cannot transfer a three-way call: hang up to leave the customer with ${current.conference.party}.`,
 				);
 			if (mode !== 'blind' && mode !== 'consult')
 				return refuse('bad-input', 'Transfer mode must be blind or consult.');
@@ -523,6 +617,51 @@ export function createCallCentre(
 			resumeCustomer(current, now);
 			return ok;
 		},
+		conference(now: number): Result {
+			if (!call?.consult)
+				return refuse('not-allowed', 'There is no consulted party to bring into the call.');
+			if (!call.consult.answered)
+				return refuse('not-allowed', `${call.consult.target} has not answered yet.`);
+			const current = call;
+			const party = call.consult.target;
+			const conference: NonNullable<AgentCall['conference']> = {party, leaves: null};
+			current.consult = null;
+			current.conference = conference;
+			customerBack(current, now);
+			conference.leaves = scheduler.at(now + drawPartyStay(), (at) => {
+				conference.leaves = null;
+				current.conference = null;
+				emit({type: 'conference-party-left', at, pbxCallId: current.pbxCallId, party});
+			});
+			emit({type: 'call-conferenced', at: now, pbxCallId: current.pbxCallId, party});
+			return ok;
+		},
+		sendDtmf(now: number, digits: string): Result {
+			const current = talkingCall('send digits on');
+			if (!('pbxCallId' in current)) return current;
+			if (current.held)
+				return refuse('not-allowed', 'Cannot send digits while the call is on hold.');
+			if (typeof digits !== 'string' || !dtmfPattern.test(digits))
+				return refuse('bad-input', 'DTMF digits are 0-9, *, # and A-D (at most 32).');
+			queueDtmf(current, digits, now);
+			return ok;
+		},
+		mute(now: number): Result {
+			const current = talkingCall('mute');
+			if (!('pbxCallId' in current)) return current;
+			if (current.muted) return refuse('not-allowed', 'The microphone is already muted.');
+			current.muted = true;
+			emit({type: 'call-muted', at: now, pbxCallId: current.pbxCallId});
+			return ok;
+		},
+		unmute(now: number): Result {
+			const current = talkingCall('unmute');
+			if (!('pbxCallId' in current)) return current;
+			if (!current.muted) return refuse('not-allowed', 'The microphone is not muted.');
+			current.muted = false;
+			emit({type: 'call-unmuted', at: now, pbxCallId: current.pbxCallId});
+			return ok;
+		},
 		injectCall(now: number): Result {
 			const groupId = groups[0];
 			if (groupId === undefined)
@@ -557,6 +696,10 @@ export function createCallCentre(
 		transfer: catchingUp(commands.transfer),
 		completeTransfer: catchingUp(commands.completeTransfer),
 		cancelTransfer: catchingUp(commands.cancelTransfer),
+		conference: catchingUp(commands.conference),
+		sendDtmf: catchingUp(commands.sendDtmf),
+		mute: catchingUp(commands.mute),
+		unmute: catchingUp(commands.unmute),
 		injectCall: catchingUp(commands.injectCall),
 		stop(now) {
 			scheduler.runDue(now);

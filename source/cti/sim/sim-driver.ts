@@ -9,7 +9,7 @@ import {createCallCentre, type CallCentre, type SimOptions} from './call-centre.
 import {createRandom} from './random.js';
 
 export type {SimOptions} from './call-centre.js';
-export {offerPauseMs, otherAgentWrapUpMs, serviceNumber} from './call-centre.js';
+export {dtmfDigitMs, offerPauseMs, otherAgentWrapUpMs, serviceNumber} from './call-centre.js';
 export {dialRules, type DialRule} from './outbound-outcome.js';
 
 const capabilities: Capabilities = {
@@ -18,9 +18,9 @@ const capabilities: Capabilities = {
 	dial: true,
 	blindTransfer: true,
 	consultTransfer: true,
-	conference: false,
-	dtmf: false,
-	mute: false,
+	conference: true,
+	dtmf: true,
+	mute: true,
 	injectCall: true,
 };
 
@@ -139,9 +139,9 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		completeTransfer: () => run((sim, now) => sim.completeTransfer(now)),
 		cancelTransfer: () => run((sim, now) => sim.cancelTransfer(now)),
 		injectCall: () => run((sim, now) => sim.injectCall(now)),
-		conference: async () => refuse('not-supported', 'The simulator cannot make three-way calls yet.'),
-		sendDtmf: async () => refuse('not-supported', 'The simulator cannot send DTMF yet.'),
-		mute: async () => refuse('not-supported', 'The simulator cannot mute yet.'),
-		unmute: async () => refuse('not-supported', 'The simulator cannot mute yet.'),
+		conference: () => run((sim, now) => sim.conference(now)),
+		sendDtmf: (digits: string) => run((sim, now) => sim.sendDtmf(now, digits)),
+		mute: () => run((sim, now) => sim.mute(now)),
+		unmute: () => run((sim, now) => sim.unmute(now)),
 	};
 }
