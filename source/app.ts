@@ -13,7 +13,14 @@ import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
 import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
-import type {ServerView} from './ui/desk.js';
+import type {ExternalSource, PopsView, ServerView} from './ui/desk.js';
+import {join} from 'node:path';
+import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
+import {findAgent, loginToken} from './config/password.js';
+import {createCookieJar} from './pops/cookie-jar.js';
+import {createLauncher, type Launcher, type OpenUrlFunction} from './pops/launcher.js';
+import {createOutbox, type Outbox} from './pops/outbox.js';
+import {createPopService, type PopService} from './pops/pop-service.js';
 
 export interface AppDeps {
 	config: Config;
@@ -22,14 +29,27 @@ export interface AppDeps {
 	clock?: Clock;
 	/** Replaces the configured driver (tests). */
 	driver?: Driver;
+	/** Replaces the browser launcher's `open` (tests: the only thing outside the product). */
+	openUrl?: OpenUrlFunction;
+	/** Replaces fetch for hidden pops (tests). */
+	fetch?: typeof fetch;
+	env?: NodeJS.ProcessEnv;
+	version?: string;
+	/** Someone asked the instance to stop over the local API (ctidesk stop, an attached TUI). */
+	onShutdown?: (logout: boolean) => void;
 	/** Extra sink for activity lines (headless mode prints them). */
 	onActivity?: (line: string) => void;
 }
 
 export interface App {
 	config: Config;
+	paths: Paths;
 	store: SessionStore;
 	activity: ActivityLog;
+	/** Screen pops: what fired and what waits in the outbox (the TUI's view). */
+	pops: ExternalSource<PopsView>;
+	/** Opens a preset CRM link the way a browser-mode pop opens (or shows it as a link). */
+	openLink(url: string): Promise<void>;
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
@@ -114,12 +134,88 @@ export function createApp(deps: AppDeps): App {
 	};
 	const closers: Array<() => Promise<void>> = [];
 
+	// Pops start with the app (the outbox and cookie jar load from disk); until then the view is empty.
+	let popService: PopService | null = null;
+	let outbox: Outbox | null = null;
+	let launcher: Launcher | null = null;
+	const emptyPops: PopsView = {fallbackLinks: [], pendingHidden: 0};
+	const popListeners = new Set<() => void>();
+	const pops: ExternalSource<PopsView> = {
+		getSnapshot: () => popService?.getSnapshot() ?? emptyPops,
+		subscribe(listener) {
+			popListeners.add(listener);
+			return () => popListeners.delete(listener);
+		},
+	};
+	async function startPops() {
+		const cookieJar = await createCookieJar({
+			file: join(paths.dataDir, 'cookies.json'),
+			now: clock.now,
+			onError: (message) => activity.add('warn', 'pops', `Cookie jar: ${String(message)}`),
+		});
+		outbox = await createOutbox({
+			dir: paths.outboxDir,
+			clock,
+			fetch: deps.fetch,
+			cookieJar,
+			activity,
+		});
+		launcher = createLauncher({
+			browserCommand: config.pops.browserCommand,
+			noBrowser: config.pops.noBrowser,
+			clipboard: config.pops.clipboard,
+			outbox,
+			env: deps.env ?? process.env,
+			openUrl: deps.openUrl,
+		});
+		popService = createPopService({
+			store,
+			settings: config.pops,
+			launcher,
+			outbox,
+			activity,
+			clock,
+			loginToken: (user) => {
+				const entry = findAgent(config, user);
+				return entry ? loginToken(user, entry.password) : null;
+			},
+		});
+		popService.subscribe(() => {
+			for (const listener of popListeners) listener();
+		});
+		for (const listener of popListeners) listener();
+		popService.start();
+		closers.push(async () => {
+			popService?.stop();
+			outbox?.close();
+			await cookieJar.flush();
+		});
+	}
+
 	return {
 		config,
+		paths,
 		store,
 		activity,
+		pops,
 		server,
+		async openLink(url) {
+			if (!launcher) return;
+			const result = await launcher.launch({
+				id: 0,
+				kind: 'home',
+				url,
+				mode: 'browser',
+				callId: null,
+			});
+			activity.add(
+				result.outcome === 'failed' ? 'warn' : 'info',
+				'links',
+				`${url}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
+			);
+		},
 		async start() {
+			await startPops();
 			await store.start();
 			const started = await startLocalServer({store, config, activity, logger}).catch(
 				(error: unknown): LocalApi => ({
@@ -130,6 +226,23 @@ export function createApp(deps: AppDeps): App {
 			if (started.ok) {
 				closers.push(started.close);
 				setServerView({on: true, port: started.port, message: null});
+				// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
+				try {
+					writeInstanceFile(paths.runtimeDir, {
+						pid: process.pid,
+						port: started.port,
+						configFile: paths.configFile,
+						startedAt: clock.now(),
+						version: deps.version ?? '0.0.0',
+					});
+					closers.push(async () => removeInstanceFile(paths.runtimeDir));
+				} catch (error) {
+					activity.add(
+						'warn',
+						'app',
+						`Could not record the instance for attach: ${(error as Error).message}`,
+					);
+				}
 			} else {
 				setServerView({on: false, port: null, message: started.message});
 				activity.add('warn', 'server', started.message);

@@ -1,32 +1,48 @@
 #!/usr/bin/env node
-// The only file that reads argv, env and the TTY: flags → config → the TUI, or headless.
+// The only file that reads argv, env and the TTY: flags → config → the TUI, headless, or a client
+// of a running instance (attach, events, stop).
+import {spawn} from 'node:child_process';
+import {openSync} from 'node:fs';
 import ansiEscapes from 'ansi-escapes';
 import {render} from 'ink';
 import meow from 'meow';
 import {createApp, type App as CtiApp} from './app.js';
-import {resolvePaths} from './config/paths.js';
+import {readInstanceFile, type InstanceInfo} from './attach/instance-file.js';
+import {connectRemoteDesk} from './attach/remote-desk.js';
+import {printEvents} from './attach/print-events.js';
+import {createApiClient} from './attach/api-client.js';
+import {resolvePaths, type Paths} from './config/paths.js';
+import {hashPassword} from './config/password.js';
 import {applyOverrides, loadConfig} from './config/store.js';
+import type {Config} from './config/schema.js';
 import {createLogger} from './logger.js';
 import {createDesk} from './desk.js';
-import {App} from './ui/App.js';
+import {App, type ExitChoice} from './ui/App.js';
+import type {Desk} from './ui/desk.js';
 
 const cli = meow(
 	`
   Usage
-    $ ctidesk [options]
+    $ ctidesk [options]            the TUI (attaches to a running instance of the same config)
+    $ ctidesk --headless           run the session without a TUI (driver, local server, pops)
+    $ ctidesk start                start a headless instance in the background
+    $ ctidesk attach               the TUI as a client of the running instance
+    $ ctidesk events --json [--since SEQ]   the running instance's events as NDJSON
+    $ ctidesk stop [--logout]      stop the running instance
+    $ ctidesk hash-password        print the scrypt hash of a password read from stdin
 
   Options
-    --config PATH    use this config file (default: the user's config dir)
-    --port N         local API port (default from config: 180)
+    --config PATH        use this config file (default: the user's config dir)
+    --port N             local API port (default from config: 180)
     --pbx sim|asterisk   which PBX driver to use
-    --headless       no TUI: driver, local server and pops only, log lines on stdout
-                     (automatic when stdin is not a terminal)
-    --no-browser     never open a browser: show pops as links instead
+    --headless           no TUI: log lines on stdout (automatic when stdin is not a terminal)
+    --no-browser         never open a browser: show pops as links instead
     --help, --version
 
   Keys (remappable in the config's "keys")
     l login  x logout  n away  r ready  p answer  h hang up  o hold  d dial
-    t transfer  i demo call (simulator)  s settings  ? help  q quit  Ctrl+L redraw
+    t transfer  i demo call (simulator)  s settings  ? help  q quit
+    Ctrl+L redraw  Ctrl+D detach (attached TUI)  Tab / Shift+Tab tabs
 `,
 	{
 		importMeta: import.meta,
@@ -36,6 +52,9 @@ const cli = meow(
 			pbx: {type: 'string'},
 			headless: {type: 'boolean', default: false},
 			browser: {type: 'boolean', default: true},
+			json: {type: 'boolean', default: false},
+			since: {type: 'string'},
+			logout: {type: 'boolean', default: false},
 		},
 	},
 );
@@ -45,8 +64,8 @@ function fail(message: string): never {
 	process.exit(2);
 }
 
-async function main() {
-	const paths = resolvePaths({configPath: cli.flags.config});
+function loadSettings(): {paths: Paths; config: Config; created: boolean} {
+	const paths = resolvePaths({configPath: cli.flags.config, env: process.env});
 	const loaded = loadConfig(paths.configFile);
 	if (!loaded.ok) fail(loaded.message);
 	const overridden = applyOverrides(loaded.config, {port: cli.flags.port, pbx: cli.flags.pbx});
@@ -54,83 +73,218 @@ async function main() {
 	const config = cli.flags.browser
 		? overridden.config
 		: {...overridden.config, pops: {...overridden.config.pops, noBrowser: true}};
+	return {paths, config, created: loaded.created};
+}
 
+function runningInstance(paths: Paths): InstanceInfo | null {
+	return readInstanceFile(paths.runtimeDir);
+}
+
+async function main() {
+	const [command] = cli.input;
+	switch (command) {
+		case undefined:
+			return runDefault();
+		case 'attach': {
+			const {paths} = loadSettings();
+			const instance = runningInstance(paths);
+			if (!instance)
+				fail(
+					`no ctidesk instance is running for ${paths.configFile}; start one with: ctidesk start`,
+				);
+			return runAttached(instance);
+		}
+		case 'events': {
+			const {paths} = loadSettings();
+			const instance = runningInstance(paths);
+			if (!instance) fail(`no ctidesk instance is running for ${paths.configFile}`);
+			const since = cli.flags.since === undefined ? null : Number(cli.flags.since);
+			if (since !== null && !(Number.isInteger(since) && since >= 0))
+				fail('--since must be an event seq (a whole number)');
+			return printEvents({
+				port: instance.port,
+				since,
+				json: cli.flags.json,
+				write: (line) => process.stdout.write(line),
+			});
+		}
+		case 'start':
+			return startBackground();
+		case 'stop': {
+			const {paths} = loadSettings();
+			const instance = runningInstance(paths);
+			if (!instance) fail(`no ctidesk instance is running for ${paths.configFile}`);
+			const result = await createApiClient(instance.port).post<{ok: boolean; message?: string}>(
+				'/api/shutdown',
+				{
+					logout: cli.flags.logout,
+				},
+			);
+			if (!result.ok) fail(result.message ?? 'the instance refused to stop');
+			process.stdout.write(
+				`ctidesk (pid ${instance.pid}) is stopping${cli.flags.logout ? ' and logging out' : ''}.\n`,
+			);
+			return;
+		}
+		case 'hash-password':
+			return printPasswordHash();
+		default:
+			fail(`unknown command "${command}"; see ctidesk --help`);
+	}
+}
+
+async function runDefault() {
+	const {paths, config, created} = loadSettings();
 	const headless = cli.flags.headless || !process.stdin.isTTY || !process.stdout.isTTY;
+	const instance = runningInstance(paths);
+	if (instance) {
+		if (headless)
+			fail(
+				`ctidesk is already running for ${paths.configFile} (pid ${instance.pid}, port ${instance.port})`,
+			);
+		return runAttached(instance);
+	}
 	const logger = createLogger({file: paths.logFile, level: config.log.level});
 	const app = createApp({
 		config,
 		paths,
 		logger,
+		version: cli.pkg.version ?? '0.0.0',
 		onActivity: headless ? (line) => process.stdout.write(line + '\n') : undefined,
+		onShutdown: (logout) => void stopAndExit(app, logout),
 	});
-	if (loaded.created)
+	if (created)
 		app.activity.add(
 			'info',
 			'app',
 			`Created ${paths.configFile} with the defaults (demo agent 101 / 101).`,
 		);
-
-	if (headless) await runHeadless(app);
-	else await runTui(app, paths.configFile);
+	if (headless) {
+		process.on('SIGINT', () => void stopAndExit(app, app.config.logoutOnExit));
+		process.on('SIGTERM', () => void stopAndExit(app, app.config.logoutOnExit));
+		// A closed terminal must not log the agent out (SPEC section 9).
+		process.on('SIGHUP', () => undefined);
+		await app.start();
+		return;
+	}
+	await runTui(createDesk(app, paths.configFile), {
+		start: () => app.start(),
+		exit: (choice) => stopAndExit(app, choice === 'stop-logout'),
+	});
 }
 
-async function runHeadless(app: CtiApp) {
-	let stopping = false;
-	const stop = async (signal: string) => {
-		if (stopping) return;
-		stopping = true;
-		app.activity.add('info', 'app', `${signal}: stopping`);
-		await app.stop({logout: app.config.logoutOnExit});
-		process.exit(0);
-	};
-	process.on('SIGINT', () => void stop('SIGINT'));
-	process.on('SIGTERM', () => void stop('SIGTERM'));
-	await app.start();
+let stopping = false;
+async function stopAndExit(app: CtiApp, logout: boolean) {
+	if (stopping) return;
+	stopping = true;
+	await app.stop({logout});
+	restoreTerminal();
+	process.exit(0);
 }
 
-async function runTui(app: CtiApp, configFile: string) {
-	// Ink 6 has no alternate-screen option (INK-PITFALLS 2): enter it ourselves, and leave it on
-	// every way out so the user's terminal comes back as it was.
-	let restored = false;
-	const restoreTerminal = () => {
-		if (restored) return;
-		restored = true;
-		process.stdout.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
-	};
+async function runAttached(instance: InstanceInfo) {
+	let desk;
+	try {
+		desk = await connectRemoteDesk(instance.port);
+	} catch (error) {
+		fail(
+			`cannot attach to ctidesk (pid ${instance.pid}, port ${instance.port}): ${(error as Error).message}`,
+		);
+	}
+	const remote = desk;
+	await runTui(remote, {
+		start: async () => undefined,
+		async exit(choice) {
+			if (choice !== 'detach') await remote.stopInstance(choice === 'stop-logout');
+			remote.close();
+			restoreTerminal();
+			process.exit(0);
+		},
+	});
+}
+
+async function startBackground() {
+	const {paths} = loadSettings();
+	const existing = runningInstance(paths);
+	if (existing) {
+		process.stdout.write(
+			`ctidesk is already running (pid ${existing.pid}, port ${existing.port}).\n`,
+		);
+		return;
+	}
+	const args = process.argv.slice(1).filter((argument) => argument !== 'start');
+	const log = openSync(paths.logFile + '.stdout', 'a');
+	const child = spawn(process.execPath, [...args, '--headless'], {
+		detached: true,
+		stdio: ['ignore', log, log],
+	});
+	child.unref();
+	const deadline = Date.now() + 10_000;
+	while (Date.now() < deadline) {
+		const instance = runningInstance(paths);
+		if (instance && instance.pid === child.pid) {
+			process.stdout.write(
+				`ctidesk started in the background (pid ${instance.pid}, port ${instance.port}); attach with: ctidesk attach\n`,
+			);
+			return;
+		}
+		if (child.exitCode !== null) break;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	fail(`the background instance did not come up; see ${paths.logFile}.stdout`);
+}
+
+async function printPasswordHash() {
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	const password = Buffer.concat(chunks)
+		.toString('utf8')
+		.replace(/\r?\n$/, '');
+	if (!password)
+		fail('give the password on stdin, e.g.: printf %s "secret" | ctidesk hash-password');
+	process.stdout.write(hashPassword(password) + '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The full-screen TUI. Ink 6 has no alternate-screen option (INK-PITFALLS 2): enter it ourselves,
+// and leave it on every way out so the user's terminal comes back as it was.
+
+let inAlternateScreen = false;
+function restoreTerminal() {
+	if (!inAlternateScreen) return;
+	inAlternateScreen = false;
+	process.stdout.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
+}
+
+async function runTui(
+	desk: Desk,
+	control: {start(): Promise<void>; exit(choice: ExitChoice): Promise<void>},
+) {
 	process.stdout.write(ansiEscapes.enterAlternativeScreen + ansiEscapes.clearScreen);
+	inAlternateScreen = true;
 	process.on('exit', restoreTerminal);
-
-	let quitting = false;
-	const quit = async (logout: boolean) => {
-		if (quitting) return;
-		quitting = true;
-		await app.stop({logout});
-		instance.unmount();
-		restoreTerminal();
-		process.exit(0);
-	};
-	process.on('SIGTERM', () => void quit(app.config.logoutOnExit));
-	process.on('SIGHUP', () => void quit(false));
 	process.on('uncaughtException', (error) => {
 		restoreTerminal();
 		process.stderr.write(`ctidesk crashed: ${error.stack ?? error.message}\n`);
 		process.exit(1);
 	});
+	const exit = (choice: ExitChoice) => {
+		instance.unmount();
+		void control.exit(choice);
+	};
+	process.on('SIGTERM', () => exit(desk.mode === 'attached' ? 'detach' : 'stop-logout'));
+	// The terminal went away (closed window, dropped SSH): never log out for that.
+	process.on('SIGHUP', () => exit(desk.mode === 'attached' ? 'detach' : 'stop'));
 
-	const desk = createDesk(app, configFile);
-	const instance = render(
-		<App desk={desk} onQuit={(logout) => void quit(logout)} onRedraw={() => instance.clear()} />,
-		{
-			exitOnCtrlC: false,
-			patchConsole: false,
-			incrementalRendering: false,
-		},
-	);
-	await app.start();
+	const instance = render(<App desk={desk} onExit={exit} onRedraw={() => instance.clear()} />, {
+		exitOnCtrlC: false,
+		patchConsole: false,
+	});
+	await control.start();
 	await instance.waitUntilExit();
 }
 
 main().catch((error: unknown) => {
-	process.stdout.write(ansiEscapes.exitAlternativeScreen);
+	restoreTerminal();
 	fail(error instanceof Error ? error.message : String(error));
 });

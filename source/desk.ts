@@ -1,10 +1,9 @@
 // The in-process Desk: the TUI's view of a running app (store, activity, server, pops, settings).
-import open from 'open';
 import type {App} from './app.js';
 import {hashPassword, verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
-import type {AdminSettings, Desk, ExternalSource, PopsView, SettingsField} from './ui/desk.js';
+import type {AdminSettings, Desk, SettingsField} from './ui/desk.js';
 
 const popModes = ['browser', 'hidden', 'off'] as const;
 
@@ -62,10 +61,6 @@ export function applySettings(config: Config, values: Record<string, string>): u
 	return copy;
 }
 
-function constant<T>(value: T): ExternalSource<T> {
-	return {getSnapshot: () => value, subscribe: () => () => undefined};
-}
-
 /** The settings screen's backend: admin password and config edits, saved atomically to `configFile`. */
 export function createAdminSettings(initial: Config, configFile: string): AdminSettings {
 	let config = initial;
@@ -93,7 +88,7 @@ export function createAdminSettings(initial: Config, configFile: string): AdminS
 	};
 }
 
-export function createDesk(app: App, configFile: string, pops?: ExternalSource<PopsView>): Desk {
+export function createDesk(app: App, configFile: string): Desk {
 	const config = app.config;
 	return {
 		session: {
@@ -103,7 +98,7 @@ export function createDesk(app: App, configFile: string, pops?: ExternalSource<P
 		},
 		capabilities: app.store.capabilities,
 		activity: {getSnapshot: app.activity.getEntries, subscribe: app.activity.subscribe},
-		pops: pops ?? constant<PopsView>({fallbackLinks: [], pendingHidden: 0}),
+		pops: app.pops,
 		server: app.server,
 		settings: {
 			language: config.language,
@@ -113,19 +108,9 @@ export function createDesk(app: App, configFile: string, pops?: ExternalSource<P
 			keys: config.keys,
 			logoutOnExit: config.logoutOnExit,
 		},
-		async openLink(url) {
-			try {
-				await open(url);
-				app.activity.add('info', 'links', `Opened ${url}`);
-			} catch (error) {
-				app.activity.add(
-					'warn',
-					'links',
-					`Could not open a browser for ${url}: ${(error as Error).message}`,
-				);
-			}
-		},
+		openLink: app.openLink,
 		admin: createAdminSettings(config, configFile),
 		now: Date.now,
+		mode: 'local',
 	};
 }

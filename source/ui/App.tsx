@@ -36,17 +36,19 @@ import {displayWidth} from './text-width.js';
 export const tabNames = ['call', 'queue', 'history', 'links', 'events'] as const;
 export type TabName = (typeof tabNames)[number];
 
+export type ExitChoice = 'detach' | 'stop' | 'stop-logout';
+
 export interface AppProps {
 	desk: Desk;
-	/** Leaves the app; logs the agent out first when `logout` is true. */
-	onQuit(logout: boolean): void;
+	/** Leaves the TUI: detach (attached only: the instance keeps running), or stop the session, logging out first. */
+	onExit(choice: ExitChoice): void;
 	/** Clears the terminal and repaints every line (Ctrl+L). */
 	onRedraw?: () => void;
 }
 
 type Message = {text: string; level: 'info' | 'warn' | 'error'} | null;
 
-export function App({desk, onQuit, onRedraw}: AppProps) {
+export function App({desk, onExit, onRedraw}: AppProps) {
 	const t = useMemo(() => createTranslate(desk.settings.language), [desk.settings.language]);
 	const bindings = useMemo(() => createKeymap(desk.settings.keys), [desk.settings.keys]);
 	const session = useExternal(desk.session);
@@ -237,9 +239,14 @@ export function App({desk, onQuit, onRedraw}: AppProps) {
 				setOverlay({kind: 'help'});
 				return;
 			case 'quit':
-				if (state.agent.state !== 'logged-out' && desk.settings.logoutOnExit)
+				if (desk.mode === 'attached') setOverlay({kind: 'quit-attached'});
+				else if (state.agent.state !== 'logged-out' && desk.settings.logoutOnExit)
 					setOverlay({kind: 'quit'});
-				else onQuit(false);
+				else onExit('stop');
+				return;
+			case 'detach':
+				if (desk.mode === 'attached') onExit('detach');
+				else setMessage({text: t('message.notAttached'), level: 'warn'});
 				return;
 			case 'redraw':
 				refresh();
@@ -261,8 +268,17 @@ export function App({desk, onQuit, onRedraw}: AppProps) {
 			case 'quit':
 				if (input === 'y' || input === 'Y' || key.return) {
 					setOverlay(null);
-					onQuit(true);
+					onExit('stop-logout');
 				} else if (input === 'n' || input === 'N') setOverlay(null);
+				return;
+			case 'quit-attached':
+				if (input === 'd') {
+					setOverlay(null);
+					onExit('detach');
+				} else if (input === 's') {
+					setOverlay(null);
+					onExit('stop-logout');
+				}
 				return;
 			case 'login':
 			case 'dial':
@@ -321,16 +337,14 @@ export function App({desk, onQuit, onRedraw}: AppProps) {
 		}
 	}
 
-	useInput((input, key) => {
-		for (const [character, characterKey] of splitKeys(input, key))
-			handleKey(character, characterKey);
-	});
 
 	function handleKey(input: string, key: Key) {
 		const current = overlayRef.current;
 		if (current) {
 			if (key.ctrl && input === 'c') {
-				onQuit(desk.settings.logoutOnExit);
+				onExit(
+					desk.mode === 'attached' ? 'detach' : desk.settings.logoutOnExit ? 'stop-logout' : 'stop',
+				);
 				return;
 			}
 			handleOverlayKey(current, input, key);
@@ -359,6 +373,11 @@ export function App({desk, onQuit, onRedraw}: AppProps) {
 		const action = matchKey(bindings, input, key);
 		if (action) startAction(action);
 	}
+
+	useInput((input, key) => {
+		for (const [character, characterKey] of splitKeys(input, key))
+			handleKey(character, characterKey);
+	});
 
 	// Layout: the root stays one row short of the terminal (INK-PITFALLS 1: a frame as tall as
 	// the terminal makes Ink 6 clear the screen before every frame).
@@ -623,9 +642,10 @@ function OverlayView({
 		case 'help':
 			return <HelpOverlay bindings={createKeymap(desk.settings.keys)} t={t} width={width} />;
 		case 'quit':
+		case 'quit-attached':
 			return (
 				<Box borderStyle="round" borderColor="yellow" paddingX={1} width={width}>
-					<Text>{t('prompt.quitConfirm')}</Text>
+					<Text>{t(overlay.kind === 'quit' ? 'prompt.quitConfirm' : 'prompt.quitAttached')}</Text>
 				</Box>
 			);
 		case 'admin-password':

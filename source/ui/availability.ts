@@ -51,6 +51,7 @@ export function availability(
 		case 'settings':
 		case 'help':
 		case 'quit':
+		case 'detach':
 		case 'redraw':
 			return {enabled: true, hidden: false};
 	}

@@ -47,6 +47,8 @@ export interface Desk {
 	admin: AdminSettings | null;
 	/** Time source for durations (the injected clock). */
 	now(): number;
+	/** 'attached': a TUI client of a running instance (ctidesk attach), which may detach. */
+	mode: 'local' | 'attached';
 }
 
 export interface SettingsField {

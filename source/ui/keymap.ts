@@ -17,6 +17,7 @@ export type UiAction =
 	| 'settings'
 	| 'help'
 	| 'quit'
+	| 'detach'
 	| 'redraw';
 
 export interface KeyBinding {
@@ -43,6 +44,7 @@ export const defaultKeymap: readonly KeyBinding[] = [
 	{action: 'help', key: '?', label: 'action.help', toolbar: true},
 	{action: 'quit', key: 'q', label: 'action.quit', toolbar: true},
 	{action: 'redraw', key: 'ctrl+l', label: 'action.redraw', toolbar: false},
+	{action: 'detach', key: 'ctrl+d', label: 'action.detach', toolbar: false},
 ];
 
 export const uiActions: readonly UiAction[] = defaultKeymap.map((binding) => binding.action);
@@ -51,7 +53,7 @@ export const uiActions: readonly UiAction[] = defaultKeymap.map((binding) => bin
 export function createKeymap(overrides: Record<string, string> = {}): KeyBinding[] {
 	return defaultKeymap.map((binding) => {
 		const key = overrides[binding.action];
-		return key ? {...binding, key: key.toLowerCase() === key ? key : key} : binding;
+		return key ? {...binding, key} : binding;
 	});
 }
 

@@ -12,6 +12,7 @@ export type Overlay =
 	| {kind: 'away'; selected: number}
 	| {kind: 'help'}
 	| {kind: 'quit'}
+	| {kind: 'quit-attached'}
 	| {kind: 'admin-new'; value: string; first: string | null; error: string | null}
 	| {kind: 'admin-password'; value: string; error: string | null}
 	| {

@@ -63,6 +63,7 @@ export async function createTestDesk(
 		},
 		admin: configFile ? createAdminSettings(config, configFile) : null,
 		now: clock.now,
+		mode: 'local',
 	};
 	await store.start();
 	return {desk, store, clock, config, opened};

@@ -23,8 +23,8 @@ async function start(
 	configFile?: string,
 ) {
 	test = await createTestDesk(overrides, configFile);
-	const quits: boolean[] = [];
-	ui = await renderApp(<App desk={test.desk} onQuit={(logout) => quits.push(logout)} />, size);
+	const quits: string[] = [];
+	ui = await renderApp(<App desk={test.desk} onExit={(choice) => quits.push(choice)} />, size);
 	return {ui, test, quits};
 }
 
@@ -146,7 +146,7 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.press('q');
 		await ui.waitForFrame('Log out and quit?');
 		await ui.press('y');
-		expect(quits).toEqual([true]);
+		expect(quits).toEqual(['stop-logout']);
 	});
 
 	it('shows Chinese labels at 80x24 with wide characters, within the terminal', async () => {

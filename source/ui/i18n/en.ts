@@ -17,6 +17,11 @@ export const en = {
 	'action.settings': 'Settings',
 	'action.help': 'Help',
 	'action.quit': 'Quit',
+	'action.detach': 'Detach',
+	'prompt.quitAttached':
+		'd detach (ctidesk keeps running) · s stop ctidesk (logs out) · Esc cancel',
+	'message.notAttached':
+		'Not attached: this TUI runs the session itself (see ctidesk --headless and ctidesk attach).',
 	'action.redraw': 'Redraw',
 	'action.nextTab': 'Next tab',
 	'state.logged-out': 'Logged out',

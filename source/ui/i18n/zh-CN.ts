@@ -19,6 +19,10 @@ export const zhCN: Record<MessageKey, string> = {
 	'action.settings': '设置',
 	'action.help': '帮助',
 	'action.quit': '退出',
+	'action.detach': '分离',
+	'prompt.quitAttached': 'd 分离（ctidesk 继续运行）· s 停止 ctidesk（注销）· Esc 取消',
+	'message.notAttached':
+		'未附加：此界面自己运行会话（参见 ctidesk --headless 与 ctidesk attach）。',
 	'action.redraw': '重绘',
 	'action.nextTab': '切换页',
 	'state.logged-out': '未登录',
