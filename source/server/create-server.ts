@@ -1,19 +1,12 @@
 // The local API as a Koa app, without listen (listen.ts binds it): guards, strict parameter
 // reading, the /cgi-bin routes, and one log line per request for the Events tab and the log
 // file. Nothing here writes to the terminal: the TUI owns it (house rule 12).
+import Router from '@koa/router';
 import Koa, {type Middleware} from 'koa';
 import pino from 'pino';
 import type {Logger} from '../logger.js';
 import type {ServerDeps} from './action.js';
-import {
-	allowedOrigins,
-	answerPreflight,
-	guardHost,
-	guardLoopback,
-	guardMethod,
-	guardPeer,
-	guardSite,
-} from './guard.js';
+import {allowedOrigins, guardRequest} from './guard.js';
 import {readParams} from './read-params.js';
 import {failure, replyFailure, stateOf} from './reply.js';
 import {agentRoutes} from './routes/agent.js';
@@ -59,33 +52,25 @@ function recordRequest(deps: ServerDeps, logger: Logger): Middleware {
 		const level = outcome.status >= 500 ? 'error' : outcome.status >= 400 ? 'warn' : 'info';
 		const query = describeParams(state.params, ctx.querystring);
 		const path = printable(ctx.path, 60);
-		deps.activity.add(
-			level,
-			'server',
-			`${ctx.method === 'GET' ? '' : `${printable(ctx.method, 8)} `}${path}${query ? `?${query}` : ''} → ${outcome.status} ${outcome.message || outcome.code}`,
-		);
-		logger[level](
-			{
-				method: printable(ctx.method, 8),
-				path,
-				query,
-				status: outcome.status,
-				code: outcome.code,
-				ms: Math.round((performance.now() - started) * 10) / 10,
-			},
-			'local API request',
-		);
+		const method = ctx.method === 'GET' ? '' : `${printable(ctx.method, 8)} `;
+		// The Events tab line; the app's activity sink also writes it to the log file.
+		deps.activity.add(level, 'server', `${method}${path}${query ? `?${query}` : ''} → ${outcome.status} ${outcome.message || outcome.code}`);
+		// The structured line (timing, code) only when debugging: the activity line already is the record.
+		if (logger.isLevelEnabled('debug')) {
+			const ms = Math.round((performance.now() - started) * 10) / 10;
+			logger.debug({method: ctx.method === 'GET' ? 'GET' : method.trim(), path, query, status: outcome.status, code: outcome.code, ms}, 'local API request');
+		}
 	};
 }
 
 function securityHeaders(): Middleware {
-	return async function securityHeaders(ctx, next) {
+	return function securityHeaders(ctx, next) {
 		ctx.set('X-Content-Type-Options', 'nosniff');
 		ctx.set('Cache-Control', 'no-store');
 		ctx.set('Referrer-Policy', 'no-referrer');
 		ctx.set('X-Frame-Options', 'DENY');
 		ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
-		await next();
+		return next();
 	};
 }
 
@@ -95,19 +80,14 @@ export function createServer(deps: ServerDeps): Koa {
 	app.silent = true;
 	app.on('error', (error: unknown) => logger.error({err: error}, 'local API error'));
 	const allowed = () => allowedOrigins(deps.config);
-	const cgi = cgiRoutes(deps);
-	const agent = agentRoutes(deps);
+	const router = new Router({prefix: '/cgi-bin'});
+	cgiRoutes(router, deps);
+	agentRoutes(router, deps);
 	app
 		.use(recordRequest(deps, logger))
 		.use(securityHeaders())
-		.use(guardLoopback())
-		.use(guardPeer(deps.peerCheck))
-		.use(guardHost())
-		.use(answerPreflight(allowed))
-		.use(guardMethod())
-		.use(guardSite(allowed))
+		.use(guardRequest(allowed, deps.peerCheck))
 		.use(readParams())
-		.use(cgi.routes())
-		.use(agent.routes());
+		.use(router.routes());
 	return app;
 }

@@ -133,7 +133,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	return {
 		handleUpgrade(req, socket, head) {
 			const {path, since} = parseSince(req.url ?? '/');
-			const {verdict} = checkRequest(req, allowedOrigins(deps.config), deps.peerCheck);
+			const verdict = checkRequest(req, allowedOrigins(deps.config), deps.peerCheck);
 			const refuse = (status: number, message: string) => {
 				activity.add('warn', 'server', `WebSocket ${printable(path, 60)} → ${status} ${message}`);
 				refuseUpgrade(socket, status, message);

@@ -57,9 +57,16 @@ export function allowedOrigins(config: OriginConfig): ReadonlySet<string> {
 
 const loopbackNames = ['localhost', '127.0.0.1', '[::1]'];
 
+const ownCache = new Map<number, ReadonlySet<string>>();
+
 /** Our own origins on `port`: pages we serve ourselves (the status page) count as same-site. */
 export function ownOrigins(port: number): ReadonlySet<string> {
-	return new Set(loopbackNames.map((name) => (port === 80 ? `http://${name}` : `http://${name}:${port}`)));
+	let own = ownCache.get(port);
+	if (!own) {
+		own = new Set(loopbackNames.map((name) => (port === 80 ? `http://${name}` : `http://${name}:${port}`)));
+		ownCache.set(port, own);
+	}
+	return own;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -85,7 +92,10 @@ export function checkLoopback(socket: Socket): Verdict {
  */
 export type PeerCheck = (socket: Socket) => Verdict;
 
-export const guardPeerCheck: PeerCheck = () => pass;
+/** The named slot for that check: a later part replaces this body (or passes deps.peerCheck). */
+export const guardPeer: PeerCheck = function guardPeer() {
+	return pass;
+};
 
 /**
  * `Host` must name this machine by a loopback name with our port. Browsers omit the port
@@ -112,6 +122,7 @@ export interface SiteVerdict {
 }
 
 function single(value: string | string[] | undefined): string | undefined {
+	// Node joins repeated Origin/Sec-Fetch-* lines with ', ', which then matches nothing allowed.
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
@@ -150,103 +161,79 @@ export function checkPurpose(headers: IncomingHttpHeaders): Verdict {
 	return /prefetch|prerender/.test(purpose) ? forbid('Prefetch and prerender requests are refused.') : pass;
 }
 
-/** Every guard in order, for one request (Koa) or one upgrade (WebSocket). */
-export function checkRequest(
-	req: IncomingMessage,
-	allowed: ReadonlySet<string>,
-	peerCheck: PeerCheck = guardPeerCheck,
-): SiteVerdict {
+function countHostHeaders(rawHeaders: readonly string[]): number {
+	let count = 0;
+	for (let index = 0; index < rawHeaders.length; index += 2) {
+		if (rawHeaders[index]!.length === 4 && rawHeaders[index]!.toLowerCase() === 'host') count += 1;
+	}
+	return count;
+}
+
+/** Who is connecting, and to which name: loopback peer, the peer slot, then the Host header. */
+export function checkConnection(req: IncomingMessage, peerCheck: PeerCheck = guardPeer): Verdict {
 	const socket = req.socket;
-	const none = {corsOrigin: null};
 	const loopback = checkLoopback(socket);
-	if (!loopback.ok) return {verdict: loopback, ...none};
+	if (!loopback.ok) return loopback;
 	const peer = peerCheck(socket);
-	if (!peer.ok) return {verdict: peer, ...none};
-	const hosts = req.headersDistinct.host;
-	if (hosts && hosts.length > 1) return {verdict: {ok: false, status: 400, message: 'More than one Host header.'}, ...none};
-	const host = checkHost(req.headers, socket.localPort ?? 0);
-	if (!host.ok) return {verdict: host, ...none};
-	return checkSite(req.headers, allowed, socket.localPort ?? 0);
+	if (!peer.ok) return peer;
+	// Node keeps only the first of several Host headers; a proxy might have used another one.
+	if (countHostHeaders(req.rawHeaders) > 1) return {ok: false, status: 400, message: 'More than one Host header.'};
+	return checkHost(req.headers, socket.localPort ?? 0);
+}
+
+/** Every guard in order, for one WebSocket upgrade (Koa never sees those). */
+export function checkRequest(req: IncomingMessage, allowed: ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Verdict {
+	const connection = checkConnection(req, peerCheck);
+	if (!connection.ok) return connection;
+	return checkSite(req.headers, allowed, req.socket.localPort ?? 0).verdict;
 }
 
 // ---------------------------------------------------------------------------------------------
-// The same rules as named Koa middleware, in the order create-server.ts mounts them.
+// The same rules as one Koa middleware. One function rather than a chain of middleware: every
+// request passes all of them, and each extra async hop costs on the call.cgi path (bench/).
 
 function refuseWith(ctx: Context, verdict: Extract<Verdict, {ok: false}>) {
 	replyFailure(ctx, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message));
-}
-
-export function guardLoopback(): Middleware {
-	return async function guardLoopback(ctx, next) {
-		const verdict = checkLoopback(ctx.req.socket);
-		if (!verdict.ok) return refuseWith(ctx, verdict);
-		await next();
-	};
-}
-
-/** Slot for the same-user peer check (SPEC section 9); passes every loopback peer for now. */
-export function guardPeer(check: PeerCheck = guardPeerCheck): Middleware {
-	return async function guardPeer(ctx, next) {
-		const verdict = check(ctx.req.socket);
-		if (!verdict.ok) return refuseWith(ctx, verdict);
-		await next();
-	};
-}
-
-export function guardHost(): Middleware {
-	return async function guardHost(ctx, next) {
-		const hosts = ctx.req.headersDistinct.host;
-		if (hosts && hosts.length > 1) return refuseWith(ctx, {ok: false, status: 400, message: 'More than one Host header.'});
-		const verdict = checkHost(ctx.req.headers, ctx.req.socket.localPort ?? 0);
-		if (!verdict.ok) return refuseWith(ctx, verdict);
-		await next();
-	};
 }
 
 /**
  * CORS and Private Network Access (Chrome asks before a public page may reach localhost):
  * answered only for allowed origins, with the exact origin echoed, never `*`.
  */
-export function answerPreflight(allowed: () => ReadonlySet<string>): Middleware {
-	return async function answerPreflight(ctx, next) {
-		ctx.vary('Origin');
-		if (ctx.method !== 'OPTIONS') return next();
-		const origin = ctx.get('Origin');
-		const method = ctx.get('Access-Control-Request-Method');
-		if (!origin || !allowed().has(origin)) {
-			return replyFailure(ctx, failure('forbidden', `Origin ${printable(origin || '(none)', 80)} is not allowed to call the local API: add it to server.allowedOrigins.`));
-		}
-		if (method !== 'GET' && method !== 'POST') {
-			return replyFailure(ctx, failure('forbidden', 'Only GET and POST are allowed.'));
-		}
-		ctx.set('Access-Control-Allow-Origin', origin);
-		ctx.set('Access-Control-Allow-Methods', 'GET, POST');
-		ctx.set('Access-Control-Allow-Headers', 'Accept, Content-Type');
-		ctx.set('Access-Control-Max-Age', '600');
-		if (ctx.get('Access-Control-Request-Private-Network') === 'true') {
-			ctx.set('Access-Control-Allow-Private-Network', 'true');
-		}
-		stateOf(ctx).outcome = {status: 204, code: 'ok', message: 'CORS preflight allowed'};
-		ctx.status = 204;
-	};
+function answerPreflight(ctx: Context, allowed: ReadonlySet<string>) {
+	const origin = ctx.get('Origin');
+	const method = ctx.get('Access-Control-Request-Method');
+	if (!origin || !allowed.has(origin)) {
+		return replyFailure(
+			ctx,
+			failure('forbidden', `Origin ${printable(origin || '(none)', 80)} is not allowed to call the local API: add it to server.allowedOrigins.`),
+		);
+	}
+	if (method !== 'GET' && method !== 'POST') return replyFailure(ctx, failure('forbidden', 'Only GET and POST are allowed.'));
+	ctx.set('Access-Control-Allow-Origin', origin);
+	ctx.set('Access-Control-Allow-Methods', 'GET, POST');
+	ctx.set('Access-Control-Allow-Headers', 'Accept, Content-Type');
+	ctx.set('Access-Control-Max-Age', '600');
+	if (ctx.get('Access-Control-Request-Private-Network') === 'true') ctx.set('Access-Control-Allow-Private-Network', 'true');
+	stateOf(ctx).outcome = {status: 204, code: 'ok', message: 'CORS preflight allowed'};
+	ctx.status = 204;
 }
 
-export function guardSite(allowed: () => ReadonlySet<string>): Middleware {
-	return async function guardSite(ctx, next) {
+export function guardRequest(allowed: () => ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Middleware {
+	return function guardRequest(ctx, next) {
+		// Answers differ by Origin (CORS), also when refused.
+		ctx.set('Vary', 'Origin');
+		const connection = checkConnection(ctx.req, peerCheck);
+		if (!connection.ok) return refuseWith(ctx, connection);
+		if (ctx.method === 'OPTIONS') return answerPreflight(ctx, allowed());
+		if (ctx.method !== 'GET' && ctx.method !== 'POST') {
+			return replyFailure(ctx, failure('method-not-allowed', `Method ${printable(ctx.method)} is not allowed: use GET or POST.`));
+		}
 		const {verdict, corsOrigin} = checkSite(ctx.req.headers, allowed(), ctx.req.socket.localPort ?? 0);
 		if (corsOrigin) ctx.set('Access-Control-Allow-Origin', corsOrigin);
 		if (!verdict.ok) return refuseWith(ctx, verdict);
 		const purpose = checkPurpose(ctx.req.headers);
 		if (!purpose.ok) return refuseWith(ctx, purpose);
-		await next();
-	};
-}
-
-export function guardMethod(): Middleware {
-	return async function guardMethod(ctx, next) {
-		if (ctx.method !== 'GET' && ctx.method !== 'POST') {
-			return replyFailure(ctx, failure('method-not-allowed', `Method ${printable(ctx.method)} is not allowed: use GET or POST.`));
-		}
-		await next();
+		return next();
 	};
 }

@@ -1,7 +1,7 @@
 // Reads a request's parameters: the query string, plus an urlencoded body for POST, both
 // decoded strictly (validate.ts). The body is small by contract (a CRM form with a few
 // fields), so it is read with a hard limit instead of a general body parser.
-import type {Middleware} from 'koa';
+import type {Context, Middleware, Next} from 'koa';
 import {failure, replyFailure, stateOf} from './reply.js';
 import {limits, mergeParams, parseParams} from './validate.js';
 
@@ -22,33 +22,34 @@ async function readBody(stream: AsyncIterable<Buffer>, declared: number | null):
 }
 
 export function readParams(): Middleware {
-	return async function readParams(ctx, next) {
+	return function readParams(ctx, next) {
 		const query = parseParams(ctx.querystring);
 		if (!query.ok) return replyFailure(ctx, failure('bad-input', query.message));
-		let params = query.value;
 		const hasBody = ctx.method === 'POST' && (ctx.request.length > 0 || ctx.get('Transfer-Encoding') !== '');
-		if (hasBody) {
-			if (!ctx.is('application/x-www-form-urlencoded')) {
-				ctx.set('Connection', 'close');
-				return replyFailure(
-					ctx,
-					failure('unsupported-media-type', 'POST a form as application/x-www-form-urlencoded (or use GET).'),
-				);
-			}
-			const body = await readBody(ctx.req, Number.isFinite(ctx.request.length) ? ctx.request.length : null);
-			if (!body.ok) {
-				// The rest of the body is not read: close the connection rather than parse it as a request.
-				ctx.set('Connection', 'close');
-				return replyFailure(ctx, failure('too-large', `The request body is larger than ${bodyLimit} bytes.`));
-			}
-			// latin1 keeps one char per byte, so the strict decoder sees raw non-ASCII bytes and refuses them.
-			const form = parseParams(body.text);
-			if (!form.ok) return replyFailure(ctx, failure('bad-input', form.message));
-			const merged = mergeParams(params, form.value);
-			if (!merged.ok) return replyFailure(ctx, failure('bad-input', merged.message));
-			params = merged.value;
+		if (!hasBody) {
+			stateOf(ctx).params = query.value;
+			return next();
 		}
-		stateOf(ctx).params = params;
-		await next();
+		return readForm(ctx, next, query.value);
 	};
+}
+
+async function readForm(ctx: Context, next: Next, query: Map<string, string>) {
+	if (!ctx.is('application/x-www-form-urlencoded')) {
+		ctx.set('Connection', 'close');
+		return replyFailure(ctx, failure('unsupported-media-type', 'POST a form as application/x-www-form-urlencoded (or use GET).'));
+	}
+	const body = await readBody(ctx.req, Number.isFinite(ctx.request.length) ? ctx.request.length : null);
+	if (!body.ok) {
+		// The rest of the body is not read: close the connection rather than parse it as a request.
+		ctx.set('Connection', 'close');
+		return replyFailure(ctx, failure('too-large', `The request body is larger than ${bodyLimit} bytes.`));
+	}
+	// latin1 keeps one char per byte, so the strict decoder sees raw non-ASCII bytes and refuses them.
+	const form = parseParams(body.text);
+	if (!form.ok) return replyFailure(ctx, failure('bad-input', form.message));
+	const merged = mergeParams(query, form.value);
+	if (!merged.ok) return replyFailure(ctx, failure('bad-input', merged.message));
+	stateOf(ctx).params = merged.value;
+	await next();
 }

@@ -33,7 +33,11 @@ export function hasControlCharacter(value: string): boolean {
 	return controlCharacter.test(value);
 }
 
+// Plain ASCII without escapes or '+' needs no decoding (the usual number=139001).
+const plainAscii = /^[\x21-\x24\x26-\x2A\x2C-\x7E]*$/;
+
 function decodeComponent(raw: string): string | null {
+	if (plainAscii.test(raw)) return raw;
 	const bytes: number[] = [];
 	for (let index = 0; index < raw.length; index += 1) {
 		const char = raw.charCodeAt(index);
@@ -105,6 +109,7 @@ export function mergeParams(query: Params, body: Params): Parsed<Map<string, str
  * escaped and the length is bounded. Used for anything that was not validated (names, paths).
  */
 export function printable(value: string, max = 40): string {
+	if (value.length <= max && /^[\x20-\x7E]*$/.test(value)) return value;
 	const clipped = value.length > max ? `${value.slice(0, max)}…` : value;
 	// Also escapes zero-width and bidi-override characters, which could disguise text in the TUI.
 	return clipped.replace(/[^\x20-\x7E\u00A0-\u200A\u2010-\u2027\u202F-\u2065\u206A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD]/gu, (char) =>

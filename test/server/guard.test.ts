@@ -18,7 +18,7 @@ beforeAll(async () => {
 			done();
 		},
 	});
-	h = await startHarness({logger: pino({level: 'info'}, sink)});
+	h = await startHarness({logger: pino({level: 'debug'}, sink)});
 	await loginReady(h.store);
 });
 afterAll(() => h.close());

@@ -79,8 +79,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 		...(options.replayLimit ? {replayLimit: options.replayLimit} : {}),
 	});
 	await store.start();
-	const activity = createActivityLog({now: () => clock.now()});
-	const deps = {store, config, activity, ...(options.logger ? {logger: options.logger} : {})};
+	// As the app wires it: every activity entry also goes to the log file.
+	const logger = options.logger;
+	const activity = createActivityLog({now: () => clock.now(), ...(logger ? {sink: (entry) => logger.info({activity: entry}, entry.text)} : {})});
+	const deps = {store, config, activity, ...(logger ? {logger} : {})};
 	const app = createServer(deps);
 	const listening = await listenServer(app, {...deps, port: 0, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes});
 	if (listening.error) throw new Error(listening.error.message);

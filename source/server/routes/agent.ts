@@ -32,8 +32,8 @@ export const planHold: Planner = (params, state) => {
 		: {ok: true, command: {type: 'unhold'}, message: 'Call resumed'};
 };
 
-export function agentRoutes(deps: ServerDeps): Router {
-	const router = new Router({prefix: '/cgi-bin'});
+/** Adds the routes to a router mounted at /cgi-bin. */
+export function agentRoutes(router: Router, deps: ServerDeps): Router {
 	for (const [path, plan] of [
 		['/logout.cgi', planLogout],
 		['/ready.cgi', planReady],

@@ -46,8 +46,8 @@ export const planTransfer: Planner = (params) => {
 	};
 };
 
-export function cgiRoutes(deps: ServerDeps): Router {
-	const router = new Router({prefix: '/cgi-bin'});
+/** Adds the routes to a router mounted at /cgi-bin. */
+export function cgiRoutes(router: Router, deps: ServerDeps): Router {
 	for (const [path, plan] of [
 		['/login.cgi', planLogin],
 		['/call.cgi', planCall],

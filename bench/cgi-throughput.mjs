@@ -1,0 +1,248 @@
+// call.cgi throughput and latency of the local API against a bare Koa app, in the same run.
+//
+//   npm run build && node bench/cgi-throughput.mjs [--connections 8] [--seconds 5] [--rounds 2] [--json]
+//
+// Each server runs alone in a child process (so the client never steals its CPU):
+// - ctidesk: the real createServer + listenServer over the real session store and the embedded
+//   simulator (system clock, no arrivals, no wrap-up), the demo agent logged in and ready, a
+//   real pino file logger and the activity log, exactly as the app wires them;
+// - bare: `new Koa()` with one middleware answering a constant JSON body.
+// The client (this process) keeps N keep-alive connections busy with a tiny HTTP/1.1 loop over
+// raw sockets. Every connection alternates `call.cgi?number=…&format=json` and
+// `hangup.cgi?format=json` (the simulator answers both at once), and only the call.cgi
+// requests are measured. With one agent and several connections some call.cgi requests meet
+// a call that is already up and are refused (409) by the session: they still run every guard,
+// the parameter checks and the session's command check; the table shows how many.
+// A third server, Koa + the same session with no guards, parsing or logging, shows how much of
+// the gap is the session and simulator themselves and how much the local API's own layers.
+// Rounds alternate the servers and the best round of each is reported; the server's CPU time per
+// request (from the child's process.cpuUsage) is printed too, as it moves less with machine load.
+// Target: ctidesk ≥ 0.8× the bare app's call.cgi requests per second.
+import {fork} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {connect} from 'node:net';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, '..', 'dist');
+const TARGET = 0.8;
+
+function argument(name, fallback) {
+	const index = process.argv.indexOf(`--${name}`);
+	return index === -1 ? fallback : process.argv[index + 1];
+}
+
+// ---------------------------------------------------------------- servers (child processes)
+
+/** The real session store over the simulator, the demo agent logged in and ready. */
+async function startSession() {
+	const {createSimDriver} = await import(join(dist, 'cti/sim/sim-driver.js'));
+	const {systemClock} = await import(join(dist, 'cti/driver.js'));
+	const {createSessionStore} = await import(join(dist, 'session/session-store.js'));
+	const {nextCallId} = await import(join(dist, 'core/call-id.js'));
+	const driver = createSimDriver(
+		{seed: 1, arrivalsPerMinute: 0, patienceSeconds: 90, ringSeconds: 15, otherAgents: 0, talkSeconds: 60, groups: ['1'], agentNumber: '101'},
+		systemClock,
+	);
+	let lastCallId = null;
+	const store = createSessionStore({
+		driver,
+		clock: systemClock,
+		// The demo agent; the bench measures call.cgi, not scrypt.
+		authenticate: (user) => (user === '101' ? {user, agentId: '1', empId: '001', extension: '101', groups: ['1']} : null),
+		wrapUpSeconds: 0,
+		allocateCallId: (now) => (lastCallId = nextCallId(lastCallId, now)),
+	});
+	await store.start();
+	for (const command of [{type: 'login', user: '101', password: '101'}, {type: 'ready'}]) {
+		const result = await store.run(command);
+		if (!result.ok) throw new Error(result.message);
+	}
+	return store;
+}
+
+async function serveCtidesk() {
+	const {defaultConfig} = await import(join(dist, 'config/schema.js'));
+	const {createActivityLog} = await import(join(dist, 'session/activity-log.js'));
+	const {createLogger} = await import(join(dist, 'logger.js'));
+	const {createServer} = await import(join(dist, 'server/create-server.js'));
+	const {listenServer} = await import(join(dist, 'server/listen.js'));
+	const config = defaultConfig();
+	config.wrapUpSeconds = 0;
+	const store = await startSession();
+	const logDir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
+	const logger = createLogger({file: join(logDir, 'ctidesk.log')});
+	// As source/app.ts wires it: every activity line also goes to the log file.
+	const activity = createActivityLog({now: () => Date.now(), sink: (entry) => logger[entry.level]({source: entry.source}, entry.text)});
+	const deps = {store, config, activity, logger};
+	const listening = await listenServer(createServer(deps), {...deps, port: 0});
+	if (listening.error) throw new Error(listening.error.message);
+	process.on('disconnect', () => {
+		rmSync(logDir, {recursive: true, force: true});
+		process.exit(0);
+	});
+	return listening.port;
+}
+
+async function serveBare(withSession) {
+	const {default: Koa} = await import('koa');
+	const {createServer} = await import('node:http');
+	const app = new Koa();
+	if (withSession) {
+		// The session's own cost: the same commands with no guards, parsing or logging.
+		const store = await startSession();
+		app.use(async (ctx) => {
+			const command = ctx.path === '/cgi-bin/call.cgi' ? {type: 'dial', number: '139001'} : {type: 'hangup'};
+			ctx.body = await store.run(command);
+		});
+	} else {
+		app.use((ctx) => {
+			ctx.body = {ok: true, code: 'ok', message: 'constant'};
+		});
+	}
+	const server = createServer(app.callback());
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	process.on('disconnect', () => process.exit(0));
+	return server.address().port;
+}
+
+// ---------------------------------------------------------------- client
+
+/** One keep-alive connection that sends `paths` in turn and records call.cgi latencies. */
+function runConnection(port, paths, deadline, record) {
+	return new Promise((resolve, reject) => {
+		const socket = connect({host: '127.0.0.1', port, noDelay: true});
+		const requests = paths.map((path) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`));
+		let index = 0;
+		let sentAt = 0;
+		let buffer = Buffer.alloc(0);
+		const send = () => {
+			if (performance.now() >= deadline) {
+				socket.end();
+				return resolve();
+			}
+			sentAt = performance.now();
+			socket.write(requests[index % requests.length]);
+		};
+		socket.on('connect', send);
+		socket.on('error', reject);
+		socket.on('data', (chunk) => {
+			buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+			for (;;) {
+				const end = buffer.indexOf('\r\n\r\n');
+				if (end === -1) return;
+				const head = buffer.subarray(0, end).toString('latin1');
+				const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+				if (buffer.length < end + 4 + length) return;
+				const status = Number(head.slice(9, 12));
+				buffer = buffer.subarray(end + 4 + length);
+				if (index % requests.length === 0) record(performance.now() - sentAt, status);
+				else if (status >= 500) return reject(new Error(`hangup.cgi answered ${status}`));
+				index += 1;
+				send();
+			}
+		});
+	});
+}
+
+function cpuOf(child) {
+	return new Promise((resolve) => {
+		child.once('message', (message) => resolve(message.cpu));
+		child.send('cpu');
+	});
+}
+
+async function measure(child, port, connections, seconds) {
+	const paths = ['/cgi-bin/call.cgi?number=139001&format=json', '/cgi-bin/hangup.cgi?format=json'];
+	// Warm-up: let V8 optimise both servers before the clock starts.
+	await Promise.all(Array.from({length: connections}, () => runConnection(port, paths, performance.now() + 500, () => {})));
+	const latencies = [];
+	const statuses = new Map();
+	const cpuBefore = await cpuOf(child);
+	const started = performance.now();
+	const deadline = started + seconds * 1000;
+	await Promise.all(
+		Array.from({length: connections}, () =>
+			runConnection(port, paths, deadline, (ms, status) => {
+				latencies.push(ms);
+				statuses.set(status, (statuses.get(status) ?? 0) + 1);
+			}),
+		),
+	);
+	const elapsed = (performance.now() - started) / 1000;
+	// Server CPU per call.cgi + hangup.cgi pair, in microseconds.
+	const cpuPerPair = ((await cpuOf(child)) - cpuBefore) / latencies.length;
+	latencies.sort((a, b) => a - b);
+	const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+	return {rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), cpuPerPair, count: latencies.length, statuses: Object.fromEntries(statuses)};
+}
+
+function startChild(role) {
+	return new Promise((resolve, reject) => {
+		// BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server there.
+		const profile = process.env.BENCH_PROFILE && role === 'ctidesk' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+		const child = fork(fileURLToPath(import.meta.url), ['--serve', role], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: profile});
+		child.once('message', (port) => resolve({child, port}));
+		child.once('error', reject);
+		child.once('exit', (code) => reject(new Error(`${role} server exited with ${code}`)));
+	});
+}
+
+async function main() {
+	const connections = Number(argument('connections', 8));
+	const seconds = Number(argument('seconds', 5));
+	const rounds = Number(argument('rounds', 2));
+	const best = {bare: null, session: null, ctidesk: null};
+	for (let round = 0; round < rounds; round += 1) {
+		for (const role of ['bare', 'session', 'ctidesk']) {
+			const {child, port} = await startChild(role);
+			const result = await measure(child, port, connections, seconds);
+			child.removeAllListeners('exit');
+			child.disconnect();
+			if (!best[role] || result.rps > best[role].rps) best[role] = result;
+		}
+	}
+	const ratio = best.ctidesk.rps / best.bare.rps;
+	const verdict = ratio >= TARGET ? 'met' : 'NOT met';
+	if (process.argv.includes('--json')) {
+		console.log(JSON.stringify({connections, seconds, rounds, ...best, ratio, target: TARGET}, null, 2));
+		return;
+	}
+	const fmt = (value, digits = 0) => value.toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits});
+	const {bare, session, ctidesk} = best;
+	const rows = [
+		['', 'ctidesk call.cgi', 'bare Koa', 'ctidesk / bare', 'Koa + session only'],
+		['requests/s', fmt(ctidesk.rps), fmt(bare.rps), `${ratio.toFixed(2)}× (target ≥ ${TARGET}×: ${verdict})`, fmt(session.rps)],
+		['p50 latency (ms)', fmt(ctidesk.p50, 3), fmt(bare.p50, 3), '', fmt(session.p50, 3)],
+		['p99 latency (ms)', fmt(ctidesk.p99, 3), fmt(bare.p99, 3), '', fmt(session.p99, 3)],
+		['server CPU µs per call+hangup', fmt(ctidesk.cpuPerPair), fmt(bare.cpuPerPair), `${(bare.cpuPerPair / ctidesk.cpuPerPair).toFixed(2)}×`, fmt(session.cpuPerPair)],
+	];
+	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+	console.log(`call.cgi over ${connections} keep-alive connections, ${seconds} s × ${rounds} rounds (best round), node ${process.version}`);
+	for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('   '));
+	console.log(
+		`The session and simulator alone (Koa + session only) run at ${(session.rps / bare.rps).toFixed(2)}× the bare app; ` +
+			`the local API's own layers (guards, strict parsing, replies, request log) keep ${(ctidesk.rps / session.rps).toFixed(2)}× of that.`,
+	);
+	const outcomes = Object.entries(best.ctidesk.statuses).map(([status, count]) => `${status}: ${fmt(count)}`).join(', ');
+	console.log(`ctidesk call.cgi answers: ${outcomes} (409 = a call was already up: another connection's call)`);
+}
+
+const serving = process.argv.indexOf('--serve');
+if (serving === -1) {
+	await main();
+} else {
+	const role = process.argv[serving + 1];
+	const port = role === 'ctidesk' ? await serveCtidesk() : await serveBare(role === 'session');
+	// The client asks for the server's CPU time around the measured window: on a busy machine
+	// requests/s moves with the load, CPU time per request much less.
+	process.on('message', (message) => {
+		if (message === 'cpu') {
+			const usage = process.cpuUsage();
+			process.send({cpu: usage.user + usage.system});
+		}
+	});
+	process.send(port);
+}
