@@ -6,6 +6,8 @@ import {
 	offerPauseMs,
 	type SimOptions,
 } from '../../../source/cti/sim/sim-driver.js';
+import {nextCallId} from '../../../source/core/call-id.js';
+import {createSessionStore} from '../../../source/session/session-store.js';
 import {createFakeClock, type FakeClock} from '../../helpers/fake-clock.js';
 
 // Defaults that keep a test quiet unless it asks for noise: no arrivals, no other agents,
@@ -94,7 +96,17 @@ describe('sim driver: connection and login', () => {
 		const at = sim.clock.now();
 		expect(sim.take()).toEqual([{type: 'connection-changed', at, connected: true, message: null}]);
 		expect(sim.driver.name).toBe('sim');
-		expect(sim.driver.capabilities).toMatchObject({answer: true, hold: true, dial: true, blindTransfer: true, consultTransfer: true, injectCall: true});
+		expect(sim.driver.capabilities).toMatchObject({
+			answer: true,
+			hold: true,
+			dial: true,
+			blindTransfer: true,
+			consultTransfer: true,
+			conference: true,
+			dtmf: true,
+			mute: true,
+			injectCall: true,
+		});
 
 		await sim.driver.login(identity);
 		await sim.driver.setReady();
@@ -128,6 +140,10 @@ describe('sim driver: connection and login', () => {
 			driver.transfer('102', 'blind'),
 			driver.completeTransfer(),
 			driver.cancelTransfer(),
+			driver.conference(),
+			driver.sendDtmf('1'),
+			driver.mute(),
+			driver.unmute(),
 			driver.injectCall!(),
 		];
 		for (const result of await Promise.all(everyCommand())) {
@@ -753,5 +769,417 @@ describe('sim driver: the call centre at large', () => {
 		expect(first.filter((event) => event.type === 'call-answered').length).toBeGreaterThan(10);
 		expect(await shift(42)).toEqual(first);
 		expect(await shift(43)).not.toEqual(first);
+	});
+});
+
+describe('sim driver: three-way calls', () => {
+	/** Talking to the customer, then consulting `target` until it answered (3 s for 102). */
+	async function consulting(sim: Harness, target = '102'): Promise<string> {
+		const pbxCallId = await talking(sim);
+		expect(await sim.driver.transfer(target, 'consult')).toEqual({ok: true});
+		sim.clock.advance(3000);
+		expect(sim.of('consult-answered')).toHaveLength(1);
+		sim.take();
+		return pbxCallId;
+	}
+
+	/** Steps a second at a time until an event of one of `types` arrives; returns the events. */
+	function until(sim: Harness, types: DriverEvent['type'][], limitSeconds = 3600): DriverEvent[] {
+		for (let second = 0; second < limitSeconds; second++) {
+			if (sim.events.some((event) => types.includes(event.type))) return sim.take();
+			sim.clock.advance(1000);
+		}
+		throw new Error(`none of ${types.join(', ')} within ${limitSeconds} s`);
+	}
+
+	it('merges the answered consult party; the party leaves and the call goes on until the agent hangs up', async () => {
+		// Seed 7: the colleague (mean 30 s) leaves well before the customer (mean 60 s) is done.
+		const sim = await start({seed: 7, talkSeconds: 60}, {ready: true});
+		const pbxCallId = await talking(sim);
+		const at = sim.clock.now();
+		await sim.driver.transfer('102', 'consult');
+		sim.clock.advance(3000);
+		expect(await sim.driver.conference()).toEqual({ok: true});
+		expect(sim.take()).toEqual([
+			{type: 'call-held', at, pbxCallId},
+			{type: 'consult-started', at, pbxCallId, target: '102'},
+			{type: 'consult-answered', at: at + 3000, pbxCallId},
+			// No call-resumed: the session takes the customer off hold on call-conferenced.
+			{type: 'call-conferenced', at: at + 3000, pbxCallId, party: '102'},
+		]);
+
+		const left = until(sim, ['conference-party-left', 'call-ended']);
+		expect(left).toEqual([
+			{type: 'conference-party-left', at: expect.any(Number), pbxCallId, party: '102'},
+		]);
+		expect(left[0]!.at).toBeGreaterThanOrEqual(at + 4000);
+
+		// Back to a plain call: it can be held again, and hanging up is the agent's own hang-up.
+		expect(await sim.driver.hold()).toEqual({ok: true});
+		expect(await sim.driver.unhold()).toEqual({ok: true});
+		sim.take();
+		expect(await sim.driver.hangup()).toEqual({ok: true});
+		expect(sim.take()).toEqual([
+			{type: 'call-ended', at: sim.clock.now(), pbxCallId, cause: 'agent-hangup'},
+		]);
+	});
+
+	it('hands the call over when the agent hangs up during a three-way call', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await consulting(sim);
+		await sim.driver.conference();
+		sim.clock.advance(10_000);
+		sim.take();
+		const at = sim.clock.now();
+		expect(await sim.driver.hangup()).toEqual({ok: true});
+		expect(sim.take()).toEqual([
+			{type: 'call-transferred', at, pbxCallId, target: '102', mode: 'consult'},
+			{type: 'call-ended', at, pbxCallId, cause: 'transferred'},
+		]);
+		// The party's departure was the bridge's business, not this agent's: nothing follows.
+		sim.clock.advance(1e12);
+		expect(sim.of('conference-party-left')).toEqual([]);
+	});
+
+	it('ends the call customer-hangup when the customer hangs up during a three-way call', async () => {
+		// Seed 2: the customer's talk time runs out while the colleague is still there.
+		const sim = await start({seed: 2, talkSeconds: 60}, {ready: true});
+		const pbxCallId = await consulting(sim);
+		expect(await sim.driver.conference()).toEqual({ok: true});
+		sim.take();
+		expect(until(sim, ['conference-party-left', 'call-ended'])).toEqual([
+			{type: 'call-ended', at: expect.any(Number), pbxCallId, cause: 'customer-hangup'},
+		]);
+		sim.clock.advance(1e12);
+		expect(sim.of('conference-party-left')).toEqual([]);
+	});
+
+	it('runs the customer talk clock on from where the consult hold stopped it', async () => {
+		// Same seed twice: once the customer is simply talked to, once a 20 s consult and a
+		// conference come in between. The hang-up moves by exactly the 20 s on hold.
+		async function hangUpAfterAnswer(consultMs: number | null): Promise<number> {
+			const sim = await start({seed: 5, talkSeconds: 60, patienceSeconds: 600}, {ready: true});
+			await talking(sim);
+			const answeredAt = sim.clock.now();
+			if (consultMs !== null) {
+				await sim.driver.transfer('102', 'consult');
+				sim.clock.advance(consultMs);
+				expect(await sim.driver.conference()).toEqual({ok: true});
+			}
+			const ended = until(sim, ['call-ended']).find((event) => event.type === 'call-ended');
+			expect(ended).toMatchObject({cause: 'customer-hangup'});
+			return ended!.at - answeredAt;
+		}
+		const plain = await hangUpAfterAnswer(null);
+		const withConference = await hangUpAfterAnswer(20_000);
+		// Whole seconds: `until` steps by 1 s, so compare at that resolution.
+		expect(Math.round((withConference - plain) / 1000)).toBe(20);
+	});
+
+	it('has the party stay a mean of talkSeconds/2, racing the customer who stays talkSeconds', async () => {
+		// Two exponential clocks, means 30 s (party) and 60 s (customer, memoryless, so its
+		// remaining time is still mean 60 s): the first ends after a mean of 20 s, and it is the
+		// party two times in three.
+		const sim = await start({talkSeconds: 60}, {ready: true});
+		const firsts: {type: DriverEvent['type']; afterMs: number}[] = [];
+		for (let index = 0; index < 400; index++) {
+			await consulting(sim);
+			await sim.driver.conference();
+			const conferencedAt = sim.clock.now();
+			sim.take();
+			sim.clock.advance(3_600_000);
+			const first = sim.events.find(
+				(event) => event.type === 'conference-party-left' || event.type === 'call-ended',
+			)!;
+			firsts.push({type: first.type, afterMs: first.at - conferencedAt});
+			expect(sim.of('call-ended')).toHaveLength(1);
+			sim.take();
+		}
+		const partyFirst =
+			firsts.filter(({type}) => type === 'conference-party-left').length / firsts.length;
+		const mean = firsts.reduce((sum, {afterMs}) => sum + afterMs, 0) / firsts.length;
+		// Three standard errors for 400 draws: ±0.07 on the share, ±15 % on the mean.
+		expect(partyFirst).toBeGreaterThan(2 / 3 - 0.07);
+		expect(partyFirst).toBeLessThan(2 / 3 + 0.07);
+		expect(mean).toBeGreaterThan(20_000 * 0.85);
+		expect(mean).toBeLessThan(20_000 * 1.15);
+	});
+
+	it('refuses a conference before the consulted party answered, and without a consult', async () => {
+		const sim = await start({}, {ready: true});
+		expect(await sim.driver.conference()).toMatchObject({ok: false, code: 'not-allowed'});
+		await talking(sim);
+		expect(await sim.driver.conference()).toMatchObject({ok: false, code: 'not-allowed'});
+		await sim.driver.transfer('102', 'consult');
+		sim.take();
+		sim.clock.advance(2999);
+		const early = await sim.driver.conference();
+		expect(early).toMatchObject({
+			ok: false,
+			code: 'not-allowed',
+			message: '102 has not answered yet.',
+		});
+		expect(sim.events).toEqual([]);
+		sim.clock.advance(1);
+		expect(await sim.driver.conference()).toEqual({ok: true});
+		expect(sim.take().map((event) => event.type)).toEqual(['consult-answered', 'call-conferenced']);
+	});
+
+	it('refuses a conference once the consult leg failed', async () => {
+		const sim = await start({}, {ready: true});
+		await talking(sim);
+		await sim.driver.transfer('10286', 'consult');
+		sim.clock.advance(1500);
+		expect(sim.of('consult-ended')).toHaveLength(1);
+		sim.take();
+		expect(await sim.driver.conference()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(sim.events).toEqual([]);
+	});
+
+	it('refuses transfers during a three-way call but allows hold, and still hands over on hang-up', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await consulting(sim);
+		await sim.driver.conference();
+		sim.take();
+		expect(await sim.driver.transfer('103', 'blind')).toMatchObject({
+			ok: false,
+			code: 'not-allowed',
+		});
+		expect(await sim.driver.transfer('103', 'consult')).toMatchObject({
+			ok: false,
+			code: 'not-allowed',
+		});
+		expect(await sim.driver.conference()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(sim.events).toEqual([]);
+		const at = sim.clock.now();
+		expect(await sim.driver.hold()).toEqual({ok: true});
+		expect(await sim.driver.hangup()).toEqual({ok: true});
+		expect(sim.take()).toEqual([
+			{type: 'call-held', at, pbxCallId},
+			{type: 'call-transferred', at, pbxCallId, target: '102', mode: 'consult'},
+			{type: 'call-ended', at, pbxCallId, cause: 'transferred'},
+		]);
+	});
+});
+
+describe('sim driver: DTMF', () => {
+	it('reports a burst once its digits played, 100 ms each', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await talking(sim);
+		const at = sim.clock.now();
+		expect(await sim.driver.sendDtmf('123#')).toEqual({ok: true});
+		sim.clock.advance(399);
+		expect(sim.events).toEqual([]);
+		sim.clock.advance(1);
+		expect(sim.take()).toEqual([{type: 'dtmf-sent', at: at + 400, pbxCallId, digits: '123#'}]);
+	});
+
+	it('queues a burst sent while another still plays', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await talking(sim);
+		const at = sim.clock.now();
+		await sim.driver.sendDtmf('12');
+		sim.clock.advance(50);
+		await sim.driver.sendDtmf('*0D');
+		sim.clock.advance(1000);
+		expect(sim.take()).toEqual([
+			{type: 'dtmf-sent', at: at + 200, pbxCallId, digits: '12'},
+			{type: 'dtmf-sent', at: at + 500, pbxCallId, digits: '*0D'},
+		]);
+	});
+
+	it.each(['', '12x', 'a', '1 2', 'E', '1'.repeat(33)])(
+		'refuses %j with bad-input',
+		async (digits) => {
+			const sim = await start({}, {ready: true});
+			await talking(sim);
+			expect(await sim.driver.sendDtmf(digits)).toMatchObject({ok: false, code: 'bad-input'});
+			sim.clock.advance(10_000);
+			expect(sim.of('dtmf-sent')).toEqual([]);
+		},
+	);
+
+	it('takes the longest burst, 32 digits', async () => {
+		const sim = await start({}, {ready: true});
+		await talking(sim);
+		const digits = '0123456789*#ABCD0123456789*#ABCD';
+		expect(await sim.driver.sendDtmf(digits)).toEqual({ok: true});
+		sim.clock.advance(3200);
+		expect(sim.of('dtmf-sent')).toMatchObject([{digits}]);
+	});
+
+	it('refuses digits with no call, while ringing and while on hold', async () => {
+		const sim = await start({}, {ready: true});
+		expect(await sim.driver.sendDtmf('1')).toMatchObject({ok: false, code: 'not-allowed'});
+		await offerOne(sim);
+		expect(await sim.driver.sendDtmf('1')).toMatchObject({ok: false, code: 'not-allowed'});
+		await sim.driver.answer();
+		await sim.driver.hold();
+		sim.take();
+		const held = await sim.driver.sendDtmf('1');
+		expect(held).toMatchObject({ok: false, code: 'not-allowed'});
+		expect((held as {message: string}).message).toMatch(/^[A-Z].{10,}\.$/);
+		sim.clock.advance(1000);
+		expect(sim.events).toEqual([]);
+	});
+
+	it('cuts the playback at hold: the digits played are reported, the rest dropped', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await talking(sim);
+		const at = sim.clock.now();
+		await sim.driver.sendDtmf('12345');
+		await sim.driver.sendDtmf('678');
+		sim.clock.advance(250);
+		await sim.driver.hold();
+		sim.clock.advance(10_000);
+		expect(sim.take()).toEqual([
+			{type: 'dtmf-sent', at: at + 250, pbxCallId, digits: '12'},
+			{type: 'call-held', at: at + 250, pbxCallId},
+		]);
+	});
+
+	it('drops digits still to play when the call ends', async () => {
+		const sim = await start({}, {ready: true});
+		await talking(sim);
+		await sim.driver.sendDtmf('123');
+		await sim.driver.hangup();
+		sim.clock.advance(10_000);
+		expect(sim.take().map((event) => event.type)).toEqual(['call-ended']);
+	});
+
+	it('plays digits into a three-way call', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await talking(sim);
+		await sim.driver.transfer('102', 'consult');
+		sim.clock.advance(3000);
+		await sim.driver.conference();
+		sim.take();
+		expect(await sim.driver.sendDtmf('9')).toEqual({ok: true});
+		sim.clock.advance(100);
+		expect(sim.take()).toMatchObject([{type: 'dtmf-sent', pbxCallId, digits: '9'}]);
+	});
+});
+
+describe('sim driver: mute', () => {
+	it('mutes and unmutes, also on hold, and refuses the state it is already in', async () => {
+		const sim = await start({}, {ready: true});
+		const pbxCallId = await talking(sim);
+		const at = sim.clock.now();
+		expect(await sim.driver.unmute()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(await sim.driver.mute()).toEqual({ok: true});
+		expect(await sim.driver.mute()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(await sim.driver.hold()).toEqual({ok: true});
+		expect(await sim.driver.unmute()).toEqual({ok: true});
+		expect(await sim.driver.mute()).toEqual({ok: true});
+		expect(await sim.driver.unhold()).toEqual({ok: true});
+		expect(sim.take()).toEqual([
+			{type: 'call-muted', at, pbxCallId},
+			{type: 'call-held', at, pbxCallId},
+			{type: 'call-unmuted', at, pbxCallId},
+			{type: 'call-muted', at, pbxCallId},
+			{type: 'call-resumed', at, pbxCallId},
+		]);
+		// Muted, the call still works: digits play and a consult goes out.
+		expect(await sim.driver.sendDtmf('1')).toEqual({ok: true});
+		expect(await sim.driver.transfer('102', 'consult')).toEqual({ok: true});
+	});
+
+	it('refuses mute with no call and while ringing', async () => {
+		const sim = await start({}, {ready: true});
+		expect(await sim.driver.mute()).toMatchObject({ok: false, code: 'not-allowed'});
+		await offerOne(sim);
+		sim.take();
+		expect(await sim.driver.mute()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(await sim.driver.unmute()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(sim.events).toEqual([]);
+	});
+
+	it('starts every call unmuted', async () => {
+		const sim = await start({}, {ready: true});
+		await talking(sim);
+		await sim.driver.mute();
+		await sim.driver.hangup();
+		sim.clock.advance(offerPauseMs);
+		await talking(sim);
+		expect(await sim.driver.unmute()).toMatchObject({ok: false, code: 'not-allowed'});
+		expect(await sim.driver.mute()).toEqual({ok: true});
+	});
+});
+
+describe('sim driver: conference, DTMF and mute through the session store', () => {
+	it('gives the Call conferenceWith and muted, and check() refuses what is not allowed yet', async () => {
+		const clock = createFakeClock();
+		const driver = createSimDriver(base, clock);
+		let lastId: string | null = null;
+		const store = createSessionStore({
+			driver,
+			clock,
+			authenticate: (user, secret) => (user === '101' && secret === 'secret' ? identity : null),
+			wrapUpSeconds: 0,
+			allocateCallId: (now) => (lastId = nextCallId(lastId, now)),
+		});
+		const seen: string[] = [];
+		store.onEvent((event) => seen.push(event.type));
+		await store.start();
+		const call = () => store.getSnapshot().call;
+		const refused = (code: string) => expect.objectContaining({ok: false, code});
+
+		expect(store.capabilities).toMatchObject({conference: true, dtmf: true, mute: true});
+		expect(await store.run({type: 'login', user: '101', password: 'secret'})).toEqual({ok: true});
+		expect(await store.run({type: 'ready'})).toEqual({ok: true});
+		expect(await store.run({type: 'inject-call'})).toEqual({ok: true});
+		expect(call()?.state).toBe('ringing');
+
+		// Ringing: nothing to mute, no digits, no one to merge.
+		const before = seen.length;
+		expect(await store.run({type: 'mute'})).toEqual(refused('not-allowed'));
+		expect(await store.run({type: 'dtmf', digits: '1'})).toEqual(refused('not-allowed'));
+		expect(await store.run({type: 'conference'})).toEqual(refused('not-allowed'));
+
+		expect(await store.run({type: 'answer'})).toEqual({ok: true});
+		expect(await store.run({type: 'conference'})).toEqual(refused('not-allowed'));
+		expect(await store.run({type: 'dtmf', digits: '1x'})).toEqual(refused('bad-input'));
+		expect(await store.run({type: 'unmute'})).toEqual(refused('not-allowed'));
+		expect(seen.slice(before)).toEqual(['call-answered', 'queue-changed']);
+
+		expect(await store.run({type: 'mute'})).toEqual({ok: true});
+		expect(call()).toMatchObject({muted: true, state: 'talking'});
+		expect(await store.run({type: 'mute'})).toEqual(refused('not-allowed'));
+
+		expect(await store.run({type: 'transfer', target: '102', mode: 'consult'})).toEqual({ok: true});
+		expect(call()).toMatchObject({state: 'held', consult: {target: '102', state: 'dialing'}});
+		expect(await store.run({type: 'conference'})).toEqual(refused('not-allowed'));
+		expect(await store.run({type: 'dtmf', digits: '1'})).toEqual(refused('not-allowed'));
+
+		clock.advance(3000);
+		expect(call()?.consult?.state).toBe('talking');
+		expect(await store.run({type: 'conference'})).toEqual({ok: true});
+		expect(call()).toMatchObject({
+			state: 'talking',
+			consult: null,
+			conferenceWith: '102',
+			heldSince: null,
+			heldMs: 3000,
+			muted: true,
+		});
+		expect(store.getSnapshot().agent.state).toBe('talking');
+
+		expect(await store.run({type: 'dtmf', digits: '12'})).toEqual({ok: true});
+		expect(seen.at(-1)).toBe('call-conferenced');
+		clock.advance(200);
+		expect(seen.at(-1)).toBe('dtmf-sent');
+		expect(await store.run({type: 'unmute'})).toEqual({ok: true});
+		expect(call()?.muted).toBe(false);
+
+		expect(await store.run({type: 'hangup'})).toEqual({ok: true});
+		expect(call()).toBeNull();
+		expect(store.getSnapshot().recentCalls[0]).toMatchObject({
+			endCause: 'transferred',
+			transferTarget: '102',
+			transferMode: 'consult',
+			conferenceWith: '102',
+			heldMs: 3000,
+		});
+		await store.stop();
 	});
 });
