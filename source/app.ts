@@ -2,6 +2,7 @@
 // Effects are injected (house rule 10) so tests run the real parts with a fake clock or browser.
 import type {Clock, Driver} from './cti/driver.js';
 import {systemClock} from './cti/driver.js';
+import {createAsteriskDriver} from './cti/asterisk/asterisk-driver.js';
 import {createSimDriver} from './cti/sim/sim-driver.js';
 import type {Config} from './config/schema.js';
 import type {Paths} from './config/paths.js';
@@ -68,7 +69,7 @@ export function createDriver(config: Config, clock: Clock): Driver {
 				clock,
 			);
 		case 'asterisk':
-			throw new Error('The Asterisk driver is not available in this build yet.');
+			return createAsteriskDriver({config: config.pbx.asterisk, clock});
 	}
 }
 
@@ -138,7 +139,7 @@ export function createApp(deps: AppDeps): App {
 	let popService: PopService | null = null;
 	let outbox: Outbox | null = null;
 	let launcher: Launcher | null = null;
-	const emptyPops: PopsView = {fallbackLinks: [], pendingHidden: 0};
+	const emptyPops: PopsView = {recent: [], fallbackLinks: [], pendingHidden: 0};
 	const popListeners = new Set<() => void>();
 	const pops: ExternalSource<PopsView> = {
 		getSnapshot: () => popService?.getSnapshot() ?? emptyPops,

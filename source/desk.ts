@@ -3,7 +3,7 @@ import type {App} from './app.js';
 import {hashPassword, verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
-import type {AdminSettings, Desk, SettingsField} from './ui/desk.js';
+import type {AdminSettings, Desk, DeskSettings, SettingsField} from './ui/desk.js';
 
 const popModes = ['browser', 'hidden', 'off'] as const;
 
@@ -61,6 +61,19 @@ export function applySettings(config: Config, values: Record<string, string>): u
 	return copy;
 }
 
+/** What a TUI needs to know of the config (also sent to attached TUIs). */
+export function deskSettings(config: Config): DeskSettings {
+	return {
+		language: config.language,
+		agentUser: config.agent.user,
+		reasons: config.reasons,
+		dispositions: config.dispositions,
+		links: config.links,
+		keys: config.keys,
+		logoutOnExit: config.logoutOnExit,
+	};
+}
+
 /** The settings screen's backend: admin password and config edits, saved atomically to `configFile`. */
 export function createAdminSettings(initial: Config, configFile: string): AdminSettings {
 	let config = initial;
@@ -100,14 +113,7 @@ export function createDesk(app: App, configFile: string): Desk {
 		activity: {getSnapshot: app.activity.getEntries, subscribe: app.activity.subscribe},
 		pops: app.pops,
 		server: app.server,
-		settings: {
-			language: config.language,
-			agentUser: config.agent.user,
-			reasons: config.reasons,
-			links: config.links,
-			keys: config.keys,
-			logoutOnExit: config.logoutOnExit,
-		},
+		settings: deskSettings(config),
 		openLink: app.openLink,
 		admin: createAdminSettings(config, configFile),
 		now: Date.now,

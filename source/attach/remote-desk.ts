@@ -60,7 +60,7 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 
 	const session = createSource<SessionState | null>(null);
 	const activity = createSource<readonly ActivityEntry[]>([]);
-	const pops = createSource<PopsView>({fallbackLinks: [], pendingHidden: 0});
+	const pops = createSource<PopsView>({recent: [], fallbackLinks: [], pendingHidden: 0});
 	const server = createSource<ServerView>({on: true, port, message: null});
 	let closed = false;
 	let socket: WebSocket | null = null;

@@ -2,7 +2,7 @@
 // session as a command (house rule 3); components are fed by props and sized by the terminal.
 import {Box, Text, useInput, type Key} from 'ink';
 import {Tab, Tabs} from 'ink-tab';
-import {useCallback, useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {Command, Result} from '../core/types.js';
 import {availability} from './availability.js';
 import {CallView} from './components/call-view.js';
@@ -11,6 +11,7 @@ import {HelpOverlay} from './components/help-overlay.js';
 import {HistoryTable} from './components/history-table.js';
 import {LinksList} from './components/links-list.js';
 import {Picker} from './components/picker.js';
+import {PopsList} from './components/pops-list.js';
 import {Prompt} from './components/prompt.js';
 import {QueueTable} from './components/queue-table.js';
 import {SettingsScreen} from './components/settings-screen.js';
@@ -22,6 +23,7 @@ import {useClock} from './hooks/use-clock.js';
 import {useExternal} from './hooks/use-external.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {createTranslate} from './i18n/index.js';
+import {complete, parseCommandLine, usageLines} from './command-line.js';
 import {createKeymap, matchKey, type UiAction} from './keymap.js';
 import {
 	dialCharacters,
@@ -33,7 +35,7 @@ import {
 } from './overlay.js';
 import {displayWidth} from './text-width.js';
 
-export const tabNames = ['call', 'queue', 'history', 'links', 'events'] as const;
+export const tabNames = ['call', 'queue', 'history', 'pops', 'links', 'events'] as const;
 export type TabName = (typeof tabNames)[number];
 
 export type ExitChoice = 'detach' | 'stop' | 'stop-logout';
@@ -70,6 +72,23 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 	const [linkIndex, setLinkIndex] = useState(0);
 	const [message, setMessage] = useState<Message>(null);
 	const [, setRedrawCount] = useState(0);
+	const commandHistory = useRef<string[]>([]);
+
+	// After a call, offer the wrap-up codes once per wrap-up (a subscription, not an effect that
+	// sets state on render: the store tells us when it changed).
+	const lastWrapUp = useRef<number | null>(null);
+	useEffect(
+		() =>
+			desk.session.subscribe(() => {
+				const startedAt = desk.session.getSnapshot().agent.wrapUp?.startedAt ?? null;
+				if (startedAt === null || startedAt === lastWrapUp.current) return;
+				lastWrapUp.current = startedAt;
+				if (overlayRef.current === null && desk.settings.dispositions.length > 0) {
+					setOverlay({kind: 'disposition', selected: 0});
+				}
+			}),
+		[desk, setOverlay],
+	);
 
 	const liveDuration = session.agent.state !== 'logged-out' || session.queue.length > 0;
 	const now = useClock(desk.now, 1000, liveDuration);
@@ -120,6 +139,56 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 				}
 				return;
 		}
+	}
+
+	function handleCommandKey(current: Extract<Overlay, {kind: 'command'}>, input: string, key: Key) {
+		const history = commandHistory.current;
+		const snapshot = desk.session.getSnapshot();
+		const context = {
+			reasons: desk.settings.reasons,
+			dispositions: desk.settings.dispositions,
+			lastDisposition: snapshot.recentCalls[0]?.disposition ?? null,
+			held: snapshot.agent.state === 'held',
+		};
+		if (key.tab) {
+			const completions = current.completions ?? complete(current.value, context);
+			if (completions.length === 0) return;
+			const index = current.completions ? (current.completionIndex + 1) % completions.length : 0;
+			setOverlay({
+				...current,
+				value: completions[index]!,
+				completions: completions.length > 1 ? completions : null,
+				completionIndex: index,
+				error: null,
+			});
+			return;
+		}
+		if (key.upArrow || key.downArrow) {
+			if (history.length === 0) return;
+			const from = current.historyIndex ?? history.length;
+			const index = Math.max(0, Math.min(history.length, from + (key.upArrow ? -1 : 1)));
+			setOverlay({...current, value: history[index] ?? '', historyIndex: index, completions: null});
+			return;
+		}
+		if (key.return) {
+			const text = current.value.trim();
+			if (!text) return;
+			if (history[history.length - 1] !== text) history.push(text);
+			if (history.length > 100) history.shift();
+			const result = parseCommandLine(text, context);
+			if (!result.ok) {
+				setOverlay({...current, error: result.message, completions: null, historyIndex: null});
+				return;
+			}
+			setOverlay(null);
+			if ('command' in result) run(result.command);
+			else if (result.ui === 'reopen-pop') startAction('pops');
+			else startAction(result.ui);
+			return;
+		}
+		const value = editText(current.value, input, key, printable);
+		if (value !== null)
+			setOverlay({...current, value, error: null, completions: null, historyIndex: null});
 	}
 
 	function openSettings() {
@@ -248,6 +317,19 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 				if (desk.mode === 'attached') onExit('detach');
 				else setMessage({text: t('message.notAttached'), level: 'warn'});
 				return;
+			case 'command':
+				setOverlay({
+					kind: 'command',
+					value: '',
+					error: null,
+					completions: null,
+					completionIndex: 0,
+					historyIndex: null,
+				});
+				return;
+			case 'pops':
+				void desk.reopenLastPop?.();
+				return;
 			case 'redraw':
 				refresh();
 				onRedraw?.();
@@ -280,6 +362,47 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 					onExit('stop-logout');
 				}
 				return;
+			case 'command':
+				handleCommandKey(current, input, key);
+				return;
+			case 'disposition': {
+				const codes = desk.settings.dispositions;
+				if (key.return) {
+					setOverlay({
+						kind: 'disposition-note',
+						code: codes[current.selected]!,
+						value: '',
+						error: null,
+					});
+					return;
+				}
+				setOverlay({
+					...current,
+					selected: moveSelection(current.selected, codes.length, key, input),
+				});
+				return;
+			}
+			case 'disposition-note': {
+				if (key.return) {
+					setOverlay(null);
+					run({type: 'disposition', code: current.code, note: current.value.trim() || null});
+					return;
+				}
+				if (key.ctrl && input === 'e' && desk.editText) {
+					void desk.editText(current.value).then((text) => {
+						if (text !== null && overlayRef.current?.kind === 'disposition-note') {
+							setOverlay({
+								...overlayRef.current,
+								value: text.replace(/\s+/g, ' ').trim().slice(0, 500),
+							});
+						}
+					});
+					return;
+				}
+				const value = editText(current.value, input, key, printable);
+				if (value !== null) setOverlay({...current, value});
+				return;
+			}
 			case 'login':
 			case 'dial':
 			case 'transfer-target':
@@ -336,7 +459,6 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 				return;
 		}
 	}
-
 
 	function handleKey(input: string, key: Key) {
 		const current = overlayRef.current;
@@ -536,6 +658,8 @@ function TabBody({
 					height={height}
 				/>
 			);
+		case 'pops':
+			return <PopsList entries={pops.recent} t={t} width={width} height={height} />;
 		case 'events':
 			return <EventLog entries={activity} t={t} width={width} height={height} />;
 	}
@@ -641,6 +765,52 @@ function OverlayView({
 			);
 		case 'help':
 			return <HelpOverlay bindings={createKeymap(desk.settings.keys)} t={t} width={width} />;
+		case 'command':
+			return (
+				<Box flexDirection="column" width={width}>
+					<Prompt
+						label={t('prompt.command')}
+						value={`:${overlay.value}`}
+						hint={t('prompt.commandHint')}
+						error={overlay.error}
+						width={width}
+					/>
+					{overlay.completions && (
+						<Text dimColor wrap="truncate">
+							{overlay.completions
+								.map((completion, index) =>
+									index === overlay.completionIndex ? `[${completion.trim()}]` : completion.trim(),
+								)
+								.join('  ')}
+						</Text>
+					)}
+					{overlay.error && (
+						<Text dimColor wrap="wrap">
+							{usageLines().join(' · ')}
+						</Text>
+					)}
+				</Box>
+			);
+		case 'disposition':
+			return (
+				<Picker
+					title={t('prompt.disposition')}
+					options={desk.settings.dispositions}
+					selected={overlay.selected}
+					hint={hint}
+					width={width}
+				/>
+			);
+		case 'disposition-note':
+			return (
+				<Prompt
+					label={`${t('prompt.note')} [${overlay.code}]`}
+					value={overlay.value}
+					hint={t('prompt.noteHint')}
+					error={overlay.error}
+					width={width}
+				/>
+			);
 		case 'quit':
 		case 'quit-attached':
 			return (

@@ -52,6 +52,8 @@ export function availability(
 		case 'help':
 		case 'quit':
 		case 'detach':
+		case 'command':
+		case 'pops':
 		case 'redraw':
 			return {enabled: true, hidden: false};
 	}

@@ -10,7 +10,24 @@ export interface ExternalSource<T> {
 	subscribe(listener: () => void): () => void;
 }
 
+export interface PopEntryView {
+	id: number;
+	kind: string;
+	callId: string | null;
+	/** With the sid masked. */
+	url: string;
+	mode: string;
+	outcome: string;
+	/** Driver event → hand-off to the browser or the outbox. */
+	latencyMs: number;
+	/** Driver event → 2xx from the CRM (hidden pops). */
+	deliveredMs?: number | null;
+	at: number;
+}
+
 export interface PopsView {
+	/** The latest pops, newest first. */
+	recent: readonly PopEntryView[];
 	/** Pops that could not open a browser (SSH): shown as clickable links. */
 	fallbackLinks: ReadonlyArray<{kind: string; url: string}>;
 	/** Hidden pops waiting in the outbox for the CRM. */
@@ -28,6 +45,8 @@ export interface DeskSettings {
 	language: Language;
 	agentUser: string;
 	reasons: readonly string[];
+	/** Wrap-up codes offered after a call. */
+	dispositions: readonly string[];
 	links: ReadonlyArray<{name: string; url: string}>;
 	keys: Record<string, string>;
 	/** Ask before quitting while logged in, and log out on quit. */
@@ -47,6 +66,10 @@ export interface Desk {
 	admin: AdminSettings | null;
 	/** Time source for durations (the injected clock). */
 	now(): number;
+	/** Edits a note in $VISUAL/$EDITOR; null when no editor is set or it failed. */
+	editText?(initial: string): Promise<string | null>;
+	/** Re-opens the newest browser pop (a deliberate user action, not a second pop). */
+	reopenLastPop?(): Promise<void>;
 	/** 'attached': a TUI client of a running instance (ctidesk attach), which may detach. */
 	mode: 'local' | 'attached';
 }

@@ -18,6 +18,8 @@ export type UiAction =
 	| 'help'
 	| 'quit'
 	| 'detach'
+	| 'command'
+	| 'pops'
 	| 'redraw';
 
 export interface KeyBinding {
@@ -45,6 +47,8 @@ export const defaultKeymap: readonly KeyBinding[] = [
 	{action: 'quit', key: 'q', label: 'action.quit', toolbar: true},
 	{action: 'redraw', key: 'ctrl+l', label: 'action.redraw', toolbar: false},
 	{action: 'detach', key: 'ctrl+d', label: 'action.detach', toolbar: false},
+	{action: 'command', key: ':', label: 'action.command', toolbar: false},
+	{action: 'pops', key: 'ctrl+o', label: 'action.reopenPop', toolbar: false},
 ];
 
 export const uiActions: readonly UiAction[] = defaultKeymap.map((binding) => binding.action);

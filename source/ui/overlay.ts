@@ -13,6 +13,16 @@ export type Overlay =
 	| {kind: 'help'}
 	| {kind: 'quit'}
 	| {kind: 'quit-attached'}
+	| {
+			kind: 'command';
+			value: string;
+			error: string | null;
+			completions: string[] | null;
+			completionIndex: number;
+			historyIndex: number | null;
+	  }
+	| {kind: 'disposition'; selected: number}
+	| {kind: 'disposition-note'; code: string; value: string; error: string | null}
 	| {kind: 'admin-new'; value: string; first: string | null; error: string | null}
 	| {kind: 'admin-password'; value: string; error: string | null}
 	| {

@@ -5,7 +5,7 @@ import {defaultConfig, type Config} from '../../source/config/schema.js';
 import {createSimDriver} from '../../source/cti/sim/sim-driver.js';
 import {createActivityLog} from '../../source/session/activity-log.js';
 import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
-import {createAdminSettings} from '../../source/desk.js';
+import {createAdminSettings, deskSettings} from '../../source/desk.js';
 import {nextCallId} from '../../source/core/call-id.js';
 import type {Desk} from '../../source/ui/desk.js';
 import {createFakeClock, type FakeClock} from './fake-clock.js';
@@ -48,16 +48,9 @@ export async function createTestDesk(
 		session: {getSnapshot: store.getSnapshot, subscribe: store.subscribe, run: store.run},
 		capabilities: store.capabilities,
 		activity: {getSnapshot: activity.getEntries, subscribe: activity.subscribe},
-		pops: constant({fallbackLinks: [], pendingHidden: 0}),
+		pops: constant({recent: [], fallbackLinks: [], pendingHidden: 0}),
 		server: constant({on: true, port: 18080, message: null}),
-		settings: {
-			language: config.language,
-			agentUser: config.agent.user,
-			reasons: config.reasons,
-			links: config.links,
-			keys: config.keys,
-			logoutOnExit: config.logoutOnExit,
-		},
+		settings: deskSettings(config),
 		async openLink(url) {
 			opened.push(url);
 		},

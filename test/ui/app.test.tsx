@@ -59,6 +59,8 @@ describe('the TUI over the real session and simulator', () => {
 		expect(ui.lastFrame()).toContain(callId);
 		await ui.press('h');
 		await ui.waitForFrame(/● Wrap-up/);
+		await ui.waitForFrame('Wrap-up code for the last call');
+		await ui.press(keys.escape);
 		await advance(30_000);
 		await ui.waitForFrame(/● Ready/);
 		await ui.press(keys.tab, keys.tab);
@@ -207,5 +209,70 @@ describe('the TUI over the real session and simulator', () => {
 		expect(help).toContain('Redraw');
 		await ui.press(keys.escape);
 		await ui.waitForFrame((frame) => !frame.includes('Esc or ? closes'));
+	});
+});
+
+describe('the command line and wrap-up codes', () => {
+	it('runs :dial from the command line, completing the verb with Tab', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await ui.press(':');
+		await ui.waitForFrame('Command');
+		await ui.type('di');
+		await ui.press(keys.tab);
+		await ui.waitForFrame(':dial ');
+		await ui.type('13900139000');
+		await ui.press(keys.enter);
+		await ui.waitForFrame(/● Dialing/);
+		expect(test!.store.getSnapshot().call?.number).toBe('13900139000');
+	});
+
+	it('explains an unknown command and keeps the prompt open; history recalls the last line', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await ui.press(':');
+		await ui.type('dail 123');
+		await ui.press(keys.enter);
+		await ui.waitForFrame('Unknown command :dail');
+		await ui.press(keys.escape);
+		await ui.press(':');
+		await ui.press(keys.up);
+		await ui.waitForFrame(':dail 123');
+	});
+
+	it(':away lunch and :ready run the same commands as the keys', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await ui.press(':');
+		await ui.type('ready');
+		await ui.press(keys.enter);
+		await ui.waitForFrame(/● Ready/);
+		await ui.press(':');
+		await ui.type('away lunch');
+		await ui.press(keys.enter);
+		await ui.waitForFrame('Away (lunch)');
+	});
+
+	it('offers the wrap-up codes after a call and records the code and note in history', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await ui.press('r', 'i');
+		await advance(2000);
+		await ui.waitForFrame(/● Ringing/);
+		await ui.press('p');
+		await ui.waitForFrame(/● Talking/);
+		await ui.press('h');
+		await ui.waitForFrame('Wrap-up code for the last call');
+		await ui.press(keys.down, keys.enter);
+		await ui.waitForFrame('Note (optional) [callback]');
+		await ui.type('call back at 5');
+		await ui.press(keys.enter);
+		await ui.waitForFrame((frame) => !frame.includes('Note (optional)'));
+		expect(test!.store.getSnapshot().recentCalls[0]).toMatchObject({
+			disposition: 'callback',
+			note: 'call back at 5',
+		});
+		await ui.press(keys.tab, keys.tab);
+		await ui.waitForFrame('[callback]');
 	});
 });

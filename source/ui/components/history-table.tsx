@@ -60,7 +60,9 @@ export function HistoryTable({
 					</Box>
 					<Text wrap="truncate">
 						{t(`cause.${record.endCause}`)}
-						{record.transferTarget ? ` → ${record.transferTarget}` : ''} · {record.callId}
+						{record.transferTarget ? ` → ${record.transferTarget}` : ''}
+						{record.disposition ? ` · [${record.disposition}]` : ''} · {record.callId}
+						{record.note ? ` · ${record.note}` : ''}
 					</Text>
 				</Box>
 			))}
