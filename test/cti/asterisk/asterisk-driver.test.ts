@@ -1,0 +1,617 @@
+// The Asterisk driver over the real AMI connection, against the fake AMI server that answers
+// the driver's real actions with the recorded bytes of each capture
+// (test/fixtures/asterisk-ami/). The real session store runs on top, so each test checks
+// the DriverEvents, the agent state and the pop parameters a CRM would get.
+import {afterEach, describe, expect, it} from 'vitest';
+import {
+	createAsteriskDriver,
+	type AsteriskDialplan,
+} from '../../../source/cti/asterisk/asterisk-driver.js';
+import type {Driver} from '../../../source/cti/driver.js';
+import {defaultConfig} from '../../../source/config/schema.js';
+import type {AgentIdentity, Call, DriverEvent, SessionState} from '../../../source/core/types.js';
+import {buildPopUrl} from '../../../source/pops/pop-url.js';
+import {createSessionStore, type SessionStore} from '../../../source/session/session-store.js';
+import {
+	startFakeAmiServer,
+	type FakeAmiServer,
+	type FakeAmiServerOptions,
+	type AmiMessage,
+} from '../../helpers/fake-ami-server.js';
+import {createFakeClock, type FakeClock} from '../../helpers/fake-clock.js';
+
+const identity: AgentIdentity = {
+	user: '101',
+	agentId: '1',
+	empId: '001',
+	extension: '101',
+	groups: ['support'],
+};
+const sid = '0123456789ABCDEF0123456789ABCDEF';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+// Waits on a condition, never a fixed sleep; the poll only bounds how often it is checked.
+async function until<T>(check: () => T | undefined | null | false, what: string): Promise<T> {
+	const deadline = Date.now() + 5000;
+	for (;;) {
+		const value = check();
+		if (value !== undefined && value !== null && value !== false) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, 2));
+	}
+}
+
+interface Desk {
+	server: FakeAmiServer;
+	driver: Driver;
+	store: SessionStore;
+	clock: FakeClock;
+	events: DriverEvent[];
+	/** The call as the session held it when each pop would fire. */
+	pops: {ring: Call[]; answer: Call[]; hangup: Call[]};
+	state(): SessionState;
+	sent(action: string): AmiMessage[];
+	waitFor(type: DriverEvent['type'], match?: (event: DriverEvent) => boolean): Promise<DriverEvent>;
+}
+
+interface DeskOptions {
+	mode?: FakeAmiServerOptions['mode'];
+	unmatched?: FakeAmiServerOptions['unmatched'];
+	iface?: string;
+	dialplan?: Partial<AsteriskDialplan>;
+	newChannelId?: () => string;
+	secret?: string;
+}
+
+async function startDesk(scenarios: string | string[], options: DeskOptions = {}): Promise<Desk> {
+	const server = await startFakeAmiServer({
+		scenarios,
+		mode: options.mode ?? 'auto',
+		...(options.unmatched ? {unmatched: options.unmatched} : {}),
+	});
+	const clock = createFakeClock();
+	const config = {
+		...defaultConfig().pbx.asterisk,
+		host: server.host,
+		port: server.port,
+		username: 'ctidesk',
+		secret: options.secret ?? 'ctidesk',
+		interface: options.iface ?? 'Local/101@agent-phone',
+		queues: ['support'],
+	};
+	const driver = createAsteriskDriver({
+		config,
+		clock,
+		...(options.dialplan ? {dialplan: options.dialplan} : {}),
+		...(options.newChannelId ? {newChannelId: options.newChannelId} : {}),
+	});
+	const events: DriverEvent[] = [];
+	driver.onEvent((event) => events.push(event));
+	let seq = 0;
+	const store = createSessionStore({
+		driver,
+		clock,
+		authenticate: (user) => (user === identity.user ? identity : null),
+		wrapUpSeconds: 0,
+		allocateCallId: () => `20261125090000${String(++seq).padStart(3, '0')}`,
+		createSid: () => sid,
+	});
+	const pops: Desk['pops'] = {ring: [], answer: [], hangup: []};
+	store.onEvent((event, previous, next) => {
+		if (event.type === 'call-offered' || event.type === 'call-dialing') pops.ring.push(next.call!);
+		if (event.type === 'call-answered' && next.call) pops.answer.push(next.call);
+		if (event.type === 'call-ended' && previous.call) pops.hangup.push(previous.call);
+	});
+	cleanups.push(async () => {
+		await store.stop();
+		await server.close();
+	});
+	await store.start();
+	const desk: Desk = {
+		server,
+		driver,
+		store,
+		clock,
+		events,
+		pops,
+		state: () => store.getSnapshot(),
+		sent: (action) =>
+			server.received.filter((entry) => entry.action === action).map((entry) => entry.message),
+		waitFor: (type, match = () => true) =>
+			until(() => events.find((event) => event.type === type && match(event)), type),
+	};
+	return desk;
+}
+
+async function connectAndLogin(desk: Desk): Promise<void> {
+	await until(() => desk.state().pbx.connected, 'connected');
+	expect(await desk.store.run({type: 'login', user: '101', password: 'x'})).toEqual({ok: true});
+}
+
+const callEvents = (events: DriverEvent[]) =>
+	events.filter((event) => event.type.startsWith('call-') || event.type.startsWith('consult-'));
+
+function popParams(call: Call): Record<string, string> {
+	return Object.fromEntries(
+		new URL(buildPopUrl('https://crm.example/pop', call, sid)).searchParams,
+	);
+}
+
+describe('asterisk driver: login, presence and the queue', () => {
+	it('logs in with QueueAdd of the interface (paused), then reports what Asterisk says (03/04)', async () => {
+		const desk = await startDesk('04-inbound-answered');
+		await connectAndLogin(desk);
+		const [add] = desk.sent('QueueAdd');
+		expect(add!.toObject()).toMatchObject({
+			Queue: 'support',
+			Interface: 'Local/101@agent-phone',
+			MemberName: 'agent 101',
+			StateInterface: 'Local/101@agent-phone',
+			Paused: 'true',
+		});
+		// The recorder's QueueAdd was unpaused: QueueMemberAdded Paused 0 wins over what we asked.
+		await until(() => desk.state().agent.state === 'ready', 'ready');
+		expect(desk.state().agent.identity?.agentId).toBe('1');
+	});
+
+	it('shows a waiting caller and drops it when the caller abandons (05)', async () => {
+		const desk = await startDesk('05-inbound-abandoned');
+		await connectAndLogin(desk);
+		await until(
+			() =>
+				desk.events.some(
+					(e) => e.type === 'queue-changed' && e.entries.length === 0 && desk.events.indexOf(e) > 0,
+				),
+			'queue emptied',
+		);
+		const queues = desk.events
+			.filter((e) => e.type === 'queue-changed')
+			.map((e) => (e.type === 'queue-changed' ? e.entries : []));
+		expect(queues[0]).toEqual([
+			{
+				id: '1795647046.5',
+				number: '13700137000',
+				groupId: 'support',
+				waitingSince: expect.any(Number),
+			},
+		]);
+		expect(queues.at(-1)).toEqual([]);
+		expect(desk.state().queue).toEqual([]);
+		// QueueAdd answered with Paused 1 / meeting (QueueMemberAdded): not ready, with that reason.
+		expect(desk.state().agent).toMatchObject({state: 'not-ready', reason: 'meeting'});
+		expect(callEvents(desk.events)).toEqual([]);
+	});
+
+	it('reports a refused QueuePause readably and leaves the agent state alone (09)', async () => {
+		const desk = await startDesk('09-errors');
+		await connectAndLogin(desk);
+		expect(desk.state().agent).toMatchObject({state: 'not-ready', reason: null});
+		const result = await desk.store.run({type: 'away', reason: 'lunch'});
+		expect(result).toEqual({
+			ok: false,
+			code: 'pbx-refused',
+			message: expect.stringContaining("Need 'Interface' and 'Paused' parameters"),
+		});
+		expect(desk.state().agent).toMatchObject({state: 'not-ready', reason: null});
+	});
+});
+
+describe('asterisk driver: inbound calls', () => {
+	it('rings, answers and ends a queue call with one pbxCallId and the nine pop parameters (04)', async () => {
+		const desk = await startDesk('04-inbound-answered');
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-ended');
+		expect(callEvents(desk.events)).toEqual([
+			{
+				type: 'call-offered',
+				at: expect.any(Number),
+				pbxCallId: '1795647030.0',
+				origin: 1,
+				number: '13800138000',
+				callerId: '13800138000',
+				calledId: 'support',
+				groupId: 'support',
+			},
+			{type: 'call-answered', at: expect.any(Number), pbxCallId: '1795647030.0'},
+			{
+				type: 'call-ended',
+				at: expect.any(Number),
+				pbxCallId: '1795647030.0',
+				cause: 'customer-hangup',
+			},
+		]);
+		const expected = {
+			origin: '1',
+			callid: '20261125090000001',
+			number: '13800138000',
+			callerid: '13800138000',
+			calledid: 'support',
+			groupid: 'support',
+			agentid: '1',
+			empid: '001',
+			sid,
+		};
+		expect(popParams(desk.pops.ring[0]!)).toEqual(expected);
+		expect(popParams(desk.pops.answer[0]!)).toEqual(expected);
+		expect(popParams(desk.pops.hangup[0]!)).toEqual(expected);
+		const queues = desk.events.filter((e) => e.type === 'queue-changed');
+		expect(
+			queues.map((e) => (e.type === 'queue-changed' ? e.entries.map((entry) => entry.number) : [])),
+		).toEqual([['13800138000'], []]);
+		expect(desk.state().recentCalls[0]).toMatchObject({
+			endCause: 'customer-hangup',
+			answeredAt: expect.any(Number),
+		});
+		expect(desk.state().agent.state).toBe('ready');
+	});
+
+	it('ends with no-answer when the queue gives up ringing, and offers the call again on the retry (12)', async () => {
+		const desk = await startDesk('12-agent-ringnoanswer', {iface: 'Local/103@agent-phone'});
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor(
+			'call-ended',
+			(e) => e.type === 'call-ended' && e.cause === 'customer-hangup',
+		);
+		expect(
+			callEvents(desk.events).map((e) => [
+				e.type,
+				'cause' in e ? e.cause : 'pbxCallId' in e ? e.pbxCallId : '',
+			]),
+		).toEqual([
+			['call-offered', '1795647162.36'],
+			['call-ended', 'no-answer'],
+			['call-offered', '1795647162.36'],
+			['call-ended', 'customer-hangup'],
+		]);
+		// No QueueMemberPause in the capture: Asterisk did not pause the member (autopause off).
+		expect(desk.state().agent.state).toBe('ready');
+		expect(desk.state().recentCalls.map((record) => [record.callId, record.endCause])).toEqual([
+			['20261125090000002', 'customer-hangup'],
+			['20261125090000001', 'no-answer'],
+		]);
+		expect(desk.state().shift.callsMissed).toBe(2);
+		expect(desk.state().queue).toEqual([]);
+	});
+
+	it('ends with agent-hangup when the agent hangs up on the phone, whatever AgentComplete says (13)', async () => {
+		const desk = await startDesk('13-agent-hangs-up');
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		// The rest of the capture, without ctidesk sending Hangup: as if the phone hung up.
+		await desk.server.playAll();
+		const ended = await desk.waitFor('call-ended');
+		expect(ended).toMatchObject({pbxCallId: '1795647187.42', cause: 'agent-hangup'});
+		expect(desk.sent('Hangup')).toEqual([]);
+	});
+
+	it('hangs up from ctidesk with Hangup on the agent leg (13)', async () => {
+		const desk = await startDesk('13-agent-hangs-up');
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'hangup'})).toEqual({ok: true});
+		expect(desk.sent('Hangup')[0]!.get('Channel')).toBe('Local/101@agent-phone-00000016;1');
+		expect(await desk.waitFor('call-ended')).toMatchObject({cause: 'agent-hangup'});
+	});
+});
+
+describe('asterisk driver: click-to-dial', () => {
+	it('originates from the agent phone into the outbound context and tracks the call from the start (06)', async () => {
+		const desk = await startDesk('06-outbound-click-to-dial');
+		await connectAndLogin(desk);
+		expect(await desk.store.run({type: 'dial', number: '13900139000'})).toEqual({ok: true});
+		const originate = desk.sent('Originate')[0]!.toObject();
+		expect(originate).toMatchObject({
+			Channel: 'Local/101@agent-phone',
+			Context: 'outbound',
+			Exten: '13900139000',
+			Priority: '1',
+			Timeout: '30000',
+			Async: 'true',
+		});
+		expect(originate['ChannelId']).toMatch(/^ctidesk-[0-9a-f]{12}$/);
+		expect(originate['OtherChannelId']).toBe(`${originate['ChannelId']}-2`);
+		await desk.waitFor('call-answered');
+		expect(desk.state().agent.state).toBe('talking');
+		expect(await desk.store.run({type: 'hangup'})).toEqual({ok: true});
+		// Asterisk ignored no ChannelId here (the recording had none): the channel was adopted.
+		expect(desk.sent('Hangup')[0]!.get('Channel')).toBe('Local/101@agent-phone-00000003;1');
+		await desk.waitFor('call-ended');
+		const id = originate['ChannelId'];
+		expect(callEvents(desk.events)).toEqual([
+			{
+				type: 'call-dialing',
+				at: expect.any(Number),
+				pbxCallId: id,
+				origin: 2,
+				number: '13900139000',
+				callerId: '101',
+				calledId: '13900139000',
+				groupId: 'support',
+			},
+			{type: 'call-answered', at: expect.any(Number), pbxCallId: id},
+			{type: 'call-ended', at: expect.any(Number), pbxCallId: id, cause: 'agent-hangup'},
+		]);
+		expect(popParams(desk.pops.ring[0]!)).toMatchObject({
+			origin: '2',
+			number: '13900139000',
+			calledid: '13900139000',
+			agentid: '1',
+			empid: '001',
+		});
+	});
+
+	it('uses its own ChannelId as the Linkedid and answers only when the far end does (15)', async () => {
+		const desk = await startDesk('15-originate-channelid', {
+			mode: 'step',
+			newChannelId: () => 'ctidesk-c2d-0001',
+		});
+		await connectAndLogin(desk);
+		expect(await desk.store.run({type: 'dial', number: '13900139000'})).toEqual({ok: true});
+		expect(desk.sent('Originate')[0]!.get('OtherChannelId')).toBe('ctidesk-c2d-0001-2');
+		expect(desk.state().call).toMatchObject({pbxCallId: 'ctidesk-c2d-0001', state: 'dialing'});
+		// The agent picked up their own phone: still dialing until the far end answers.
+		await desk.server.playUntil((m) => m.event === 'OriginateResponse');
+		await desk.server.playUntil(
+			(m) => m.event === 'DialState' && m.get('DestChannel')?.includes('pstn') === true,
+		);
+		expect(desk.state().agent.state).toBe('dialing');
+		await desk.server.playUntil((m) => m.event === 'BridgeEnter');
+		await until(() => desk.state().agent.state === 'talking', 'talking');
+		await desk.store.run({type: 'hangup'});
+		expect(desk.sent('Hangup')[0]!.get('Channel')).toBe('Local/101@agent-phone-00000004;1');
+		await desk.server.playAll();
+		expect(await desk.waitFor('call-ended')).toEqual({
+			type: 'call-ended',
+			at: expect.any(Number),
+			pbxCallId: 'ctidesk-c2d-0001',
+			cause: 'agent-hangup',
+		});
+	});
+
+	it('refuses a dial that Asterisk rejects at once and records no call (09)', async () => {
+		const desk = await startDesk('09-errors');
+		await connectAndLogin(desk);
+		expect(await desk.store.run({type: 'dial', number: '999'})).toEqual({
+			ok: false,
+			code: 'pbx-refused',
+			message: 'Asterisk refused Originate: Extension does not exist.',
+		});
+		expect(desk.state().call).toBeNull();
+		expect(callEvents(desk.events)).toEqual([]);
+		expect(desk.state().recentCalls).toEqual([]);
+	});
+
+	it('ends failed and no-answer originates by their OriginateResponse reason (14)', async () => {
+		const desk = await startDesk('14-originate-failures', {iface: 'Local/103@agent-phone'});
+		await connectAndLogin(desk);
+		expect(await desk.store.run({type: 'dial', number: '13900139000'})).toEqual({ok: true});
+		await desk.waitFor('call-ended');
+		expect(await desk.store.run({type: 'dial', number: '13900139000'})).toMatchObject({
+			ok: false,
+			code: 'pbx-refused',
+			message: expect.stringContaining('Originate failed'),
+		});
+		expect(await desk.store.run({type: 'dial', number: '13900139000'})).toEqual({ok: true});
+		await until(
+			() => desk.events.filter((e) => e.type === 'call-ended').length === 2,
+			'second end',
+		);
+		expect(callEvents(desk.events).map((e) => ('cause' in e ? e.cause : e.type))).toEqual([
+			'call-dialing',
+			'failed',
+			'call-dialing',
+			'no-answer',
+		]);
+		expect(desk.state().recentCalls.map((record) => record.endCause)).toEqual([
+			'no-answer',
+			'failed',
+		]);
+		expect(desk.state().call).toBeNull();
+	});
+});
+
+describe('asterisk driver: transfer and hold', () => {
+	it('blind-transfers with BlindTransfer on the agent leg (07)', async () => {
+		const desk = await startDesk('07-blind-transfer');
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'transfer', target: '102', mode: 'blind'})).toEqual({
+			ok: true,
+		});
+		expect(desk.sent('BlindTransfer')[0]!.toObject()).toMatchObject({
+			Channel: 'Local/101@agent-phone-00000006;1',
+			Context: 'internal',
+			Exten: '102',
+		});
+		await desk.waitFor('call-ended');
+		await desk.server.playAll();
+		expect(callEvents(desk.events).map((e) => e.type)).toEqual([
+			'call-offered',
+			'call-answered',
+			'call-transferred',
+			'call-ended',
+		]);
+		expect(desk.events.find((e) => e.type === 'call-transferred')).toMatchObject({
+			target: '102',
+			mode: 'blind',
+		});
+		expect(desk.state().recentCalls[0]).toMatchObject({
+			endCause: 'transferred',
+			transferTarget: '102',
+			transferMode: 'blind',
+		});
+	});
+
+	it('blind-transfers with Redirect of the customer when configured so (07b)', async () => {
+		const desk = await startDesk('07b-redirect-transfer', {
+			dialplan: {blindTransferAction: 'Redirect'},
+		});
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'transfer', target: '102', mode: 'blind'})).toEqual({
+			ok: true,
+		});
+		expect(desk.sent('Redirect')[0]!.toObject()).toMatchObject({
+			Channel: 'Local/s@incoming-00000008;2',
+			Context: 'internal',
+			Exten: '102',
+			Priority: '1',
+		});
+		expect(await desk.waitFor('call-ended')).toMatchObject({
+			pbxCallId: expect.stringMatching(/\.16$/),
+			cause: 'transferred',
+		});
+		expect(desk.state().recentCalls[0]).toMatchObject({
+			endCause: 'transferred',
+			transferTarget: '102',
+		});
+	});
+
+	it('consults with Atxfer and completes by hanging up the agent leg (10)', async () => {
+		const desk = await startDesk('10-attended-transfer');
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'transfer', target: '102', mode: 'consult'})).toEqual({
+			ok: true,
+		});
+		expect(desk.sent('Atxfer')[0]!.toObject()).toMatchObject({
+			Channel: 'Local/101@agent-phone-0000000e;1',
+			Context: 'internal',
+			Exten: '102',
+		});
+		await desk.waitFor('consult-answered');
+		expect(desk.state().call).toMatchObject({
+			state: 'held',
+			consult: {target: '102', state: 'talking'},
+		});
+		expect(await desk.store.run({type: 'complete-transfer'})).toEqual({ok: true});
+		expect(desk.sent('Hangup')[0]!.get('Channel')).toBe('Local/101@agent-phone-0000000e;1');
+		await desk.waitFor('call-ended');
+		expect(callEvents(desk.events).map((e) => e.type)).toEqual([
+			'call-offered',
+			'call-answered',
+			'call-held',
+			'consult-started',
+			'consult-answered',
+			'call-transferred',
+			'call-ended',
+		]);
+		expect(desk.state().recentCalls[0]).toMatchObject({
+			endCause: 'transferred',
+			transferTarget: '102',
+			transferMode: 'consult',
+		});
+	});
+
+	it('holds with a dual Redirect and resumes with Bridge (16)', async () => {
+		const desk = await startDesk('16-hold-redirect-bridge');
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'hold'})).toEqual({ok: true});
+		expect(desk.sent('Redirect')[0]!.toObject()).toMatchObject({
+			Channel: 'Local/s@incoming-00000006;2',
+			Context: 'hold',
+			Exten: 's',
+			Priority: '1',
+			ExtraChannel: 'Local/101@agent-phone-00000007;1',
+			ExtraContext: 'agent-wait',
+			ExtraExten: 's',
+			ExtraPriority: '1',
+		});
+		expect(desk.state().agent.state).toBe('held');
+		desk.clock.advance(4000);
+		expect(await desk.store.run({type: 'unhold'})).toEqual({ok: true});
+		expect(desk.sent('Bridge')[0]!.toObject()).toMatchObject({
+			Channel1: 'Local/101@agent-phone-00000007;1',
+			Channel2: 'Local/s@incoming-00000006;2',
+			Tone: 'no',
+		});
+		expect(desk.state().agent.state).toBe('talking');
+		expect(await desk.store.run({type: 'hangup'})).toEqual({ok: true});
+		await desk.waitFor('call-ended');
+		expect(callEvents(desk.events).map((e) => ('cause' in e ? e.cause : e.type))).toEqual([
+			'call-offered',
+			'call-answered',
+			'call-held',
+			'call-resumed',
+			'agent-hangup',
+		]);
+		expect(desk.state().recentCalls[0]).toMatchObject({heldMs: 4000, endCause: 'agent-hangup'});
+	});
+});
+
+describe('asterisk driver: the link', () => {
+	it.each([['02-login-bad'], ['02b-login-unknown-user']])(
+		'says plainly that the login was refused and keeps retrying (%s)',
+		async (scenario) => {
+			const desk = await startDesk(scenario, {secret: 'wrong-secret'});
+			const down = await desk.waitFor('connection-changed');
+			expect(down).toMatchObject({
+				connected: false,
+				message: expect.stringMatching(
+					/refused the AMI login of "ctidesk": wrong username or secret/,
+				),
+			});
+			expect(desk.state().pbx).toMatchObject({connected: false});
+			expect(await desk.driver.login(identity)).toMatchObject({ok: false, code: 'pbx-unavailable'});
+			expect(await desk.store.run({type: 'login', user: '101', password: 'x'})).toMatchObject({
+				ok: false,
+				code: 'pbx-unavailable',
+			});
+			desk.clock.advance(60_000);
+			await desk.server.waitForConnections(2);
+			await until(() => desk.sent('Login').length === 2, 'second login');
+		},
+	);
+
+	it('after an Asterisk restart reconnects, re-adds the forgotten member as it was and reports no call twice (08)', async () => {
+		const desk = await startDesk(['08-restart', '08-restart-reconnect'], {mode: 'step'});
+		await connectAndLogin(desk);
+		expect(await desk.store.run({type: 'ready'})).toEqual({ok: true});
+		expect(desk.state().agent.state).toBe('ready');
+		await desk.server.playAll();
+		const down = await desk.waitFor(
+			'connection-changed',
+			(e) => e.type === 'connection-changed' && !e.connected,
+		);
+		expect(down).toMatchObject({message: 'Asterisk shut down or is restarting. Reconnecting.'});
+		expect(await desk.driver.setNotReady('lunch')).toMatchObject({
+			ok: false,
+			code: 'pbx-unavailable',
+		});
+		const before = desk.events.length;
+		desk.clock.advance(1000);
+		await desk.server.waitForConnections(2);
+		await desk.waitFor(
+			'connection-changed',
+			(e) => e.type === 'connection-changed' && e.connected && desk.events.indexOf(e) >= before,
+		);
+		const readd = desk.server.received.filter(
+			(entry) => entry.connection === 1 && entry.action === 'QueueAdd',
+		);
+		expect(readd.map((entry) => entry.message.toObject())).toEqual([
+			expect.objectContaining({
+				Queue: 'support',
+				Interface: 'Local/101@agent-phone',
+				Paused: 'false',
+			}),
+		]);
+		expect(
+			desk.server.received.filter((entry) => entry.connection === 1).map((entry) => entry.action),
+		).toEqual(['Login', 'QueueStatus', 'QueueAdd', 'CoreShowChannels']);
+		expect(desk.events.slice(before).map((e) => e.type)).toEqual(['connection-changed']);
+		expect(desk.state().agent).toMatchObject({state: 'ready', identity: {agentId: '1'}});
+	});
+});
