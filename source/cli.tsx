@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The only file that reads argv, env and the TTY: flags → config → the TUI, headless, or a client
 // of a running instance (attach, events, stop).
-import {spawn} from 'node:child_process';
-import {openSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
 import ansiEscapes from 'ansi-escapes';
 import {render} from 'ink';
 import meow from 'meow';
@@ -275,6 +277,26 @@ async function runTui(
 	process.on('SIGTERM', () => exit(desk.mode === 'attached' ? 'detach' : 'stop-logout'));
 	// The terminal went away (closed window, dropped SSH): never log out for that.
 	process.on('SIGHUP', () => exit(desk.mode === 'attached' ? 'detach' : 'stop'));
+
+	// Ctrl+E in the note prompt: hand the terminal to $VISUAL/$EDITOR, then take it back.
+	desk.editText = async (initial) => {
+		const editor = process.env['VISUAL'] || process.env['EDITOR'];
+		if (!editor) return null;
+		const file = join(mkdtempSync(join(tmpdir(), 'ctidesk-note-')), 'note.txt');
+		writeFileSync(file, initial);
+		process.stdout.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
+		process.stdin.setRawMode?.(false);
+		// Synchronous on purpose: nothing else may read the terminal while the editor owns it.
+		const result = spawnSync('sh', ['-c', `${editor} "$1"`, 'editor', file], {stdio: 'inherit'});
+		process.stdin.setRawMode?.(true);
+		process.stdout.write(ansiEscapes.enterAlternativeScreen + ansiEscapes.clearScreen);
+		instance.clear();
+		try {
+			return result.status === 0 ? readFileSync(file, 'utf8') : null;
+		} finally {
+			rmSync(dirname(file), {recursive: true, force: true});
+		}
+	};
 
 	const instance = render(<App desk={desk} onExit={exit} onRedraw={() => instance.clear()} />, {
 		exitOnCtrlC: false,
