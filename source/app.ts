@@ -21,6 +21,7 @@ import {findAgent, loginToken} from './config/password.js';
 import {createCookieJar} from './pops/cookie-jar.js';
 import {createLauncher, type Launcher, type OpenUrlFunction} from './pops/launcher.js';
 import {createOutbox, type Outbox} from './pops/outbox.js';
+import {createMemoryJournal, createPopJournal} from './pops/pop-journal.js';
 import {createPopService, type PopService} from './pops/pop-service.js';
 
 export interface AppDeps {
@@ -169,6 +170,15 @@ export function createApp(deps: AppDeps): App {
 			env: deps.env ?? process.env,
 			openUrl: deps.openUrl,
 		});
+		// Exactly once per (callid, kind) across restarts, and the Pops tab's history.
+		const journal = await createPopJournal({
+			file: paths.journalFile,
+			clock,
+			onError: (message) => activity.add('error', 'pops', message),
+		}).catch((error: unknown) => {
+			activity.add('error', 'pops', `Pop journal unavailable, pops fire once per run only: ${(error as Error).message}`);
+			return createMemoryJournal();
+		});
 		popService = createPopService({
 			store,
 			settings: config.pops,
@@ -176,6 +186,8 @@ export function createApp(deps: AppDeps): App {
 			outbox,
 			activity,
 			clock,
+			hrNow: () => performance.now(),
+			journal,
 			loginToken: (user) => {
 				const entry = findAgent(config, user);
 				return entry ? loginToken(user, entry.password) : null;
@@ -189,6 +201,7 @@ export function createApp(deps: AppDeps): App {
 		closers.push(async () => {
 			popService?.stop();
 			outbox?.close();
+			await journal.close();
 			await cookieJar.flush();
 		});
 	}

@@ -5,17 +5,34 @@
 //   origin=2 tells the CRM which);
 // - hangup: call-ended, for the call it ended (previous.call);
 // - home: bare at start(), and with user+sid (or the legacy form) on agent-logged-in.
-// Each fires at most once per (callId, kind): claim() is the one place that decides it, so a
-// later journal can make it hold across restarts. Hold, consults, transfers and a PBX link
-// that drops and comes back never fire a pop by themselves; a driver that repeats an event
-// after resyncing is absorbed by claim().
+// - wrapup: disposition-set (the agent picked a wrap-up code), with the finished call's nine
+//   parameters plus `disposition` and `note`. The first code fires it once; a CORRECTION (a
+//   different code or note for the same call) fires it again, keyed 'wrapup:2', 'wrapup:3'…,
+//   because the CRM must end up with the code the agent settled on; the same code and note
+//   submitted again fire nothing.
+// Each fires at most once per (callId, kind): journal.claim() is the one place that decides
+// it, and the file journal (pop-journal.ts) makes it hold across restarts. Hold, consults,
+// transfers and a PBX link that drops and comes back never fire a pop by themselves; a driver
+// that repeats an event after resyncing is absorbed by claim(). A call that continued across a
+// restart of ctidesk gets a new callId from the session; journal.resume() maps it back, so
+// its answer, hangup and wrapup pops carry the callid its ring pop carried.
+//
+// Latency: from the driver event's `at` to the launcher hand-off (latencyMs) and, for hidden
+// pops, to the CRM's 2xx (deliveredMs). Event times are wall-clock ms; with `hrNow` the part
+// after the event reached the service is measured with a sub-millisecond clock.
 import type {Clock} from '../cti/driver.js';
-import type {Call, SessionEvent, SessionState} from '../core/types.js';
+import type {Call, CallRecord, SessionEvent, SessionState} from '../core/types.js';
 import type {ActivityLog} from '../session/activity-log.js';
 import type {EventListener} from '../session/session-store.js';
 import type {Fallback, LaunchOutcome, Launcher, PopKind, PopMode} from './launcher.js';
-import type {LoginParams} from './pop-url.js';
+import {createHash} from 'node:crypto';
+import type {PopJournal} from './pop-journal.js';
+import {createMemoryJournal, wrapUpDigest} from './pop-journal.js';
+import type {LoginParams, WrapUpParameters} from './pop-url.js';
 import {buildHomeUrl, buildPopUrl, maskUrlSecrets} from './pop-url.js';
+
+export type {PopJournal} from './pop-journal.js';
+export {createMemoryJournal} from './pop-journal.js';
 
 export interface PopTarget {
 	/** '' = not configured: the pop does not fire. */
@@ -29,11 +46,14 @@ export interface PopSettings {
 	ring: PopTarget;
 	answer: PopTarget;
 	hangup: PopTarget;
+	/** After-call work: fired on disposition-set (absent = off). */
+	wrapup?: PopTarget;
 	loginParams: LoginParams;
 	ringOnDial: boolean;
 }
 
-export type PopOutcome = LaunchOutcome | 'delivered';
+/** 'reopened': the agent re-opened an earlier pop on purpose (not a second pop of the call). */
+export type PopOutcome = LaunchOutcome | 'delivered' | 'reopened';
 
 export interface PopRecord {
 	id: number;
@@ -44,8 +64,10 @@ export interface PopRecord {
 	url: string;
 	mode: PopMode;
 	outcome: PopOutcome;
-	/** From the session event's time to the hand-off (browser started, outbox written). */
+	/** From the driver event's time to the hand-off (browser started, outbox written). */
 	latencyMs: number;
+	/** Hidden pops: from the driver event's time to the CRM's 2xx; null until then (and for other modes). */
+	deliveredMs: number | null;
 	at: number;
 	detail: string | null;
 }
@@ -61,18 +83,12 @@ export interface FallbackLink {
 }
 
 export interface PopSnapshot {
-	/** Newest first, bounded. */
+	/** Newest first, bounded; starts with the journal's pops of earlier runs. */
 	recent: readonly PopRecord[];
 	/** Hidden pops not yet delivered to the CRM. */
 	pendingHidden: number;
 	/** Pops shown as links because no browser could open, newest first, bounded. */
 	fallbackLinks: readonly FallbackLink[];
-}
-
-/** Where "fired once" is remembered. In memory by default; a persistent journal can replace it. */
-export interface PopJournal {
-	/** True the first time for (callId, kind); false ever after. */
-	claim(callId: string, kind: PopKind): boolean;
 }
 
 /** The part of the outbox the service reads (pending count and delivery results). */
@@ -91,13 +107,19 @@ export interface PopServiceOptions {
 	launcher: Launcher;
 	outbox?: PopOutboxView;
 	activity?: Pick<ActivityLog, 'add'>;
+	/** Wall clock (ms): the same time base as the driver events' `at`. */
 	clock: Pick<Clock, 'now'>;
+	/** A sub-millisecond monotonic clock (performance.now) for the part after the event arrived. */
+	hrNow?: () => number;
 	/** The legacy home form's `password` token for a user (config/password.ts loginToken). */
 	loginToken?: (user: string) => string | null;
+	/** Default: in memory (exactly once within this run). The app passes the file journal. */
 	journal?: PopJournal;
 	recentLimit?: number;
 	fallbackLimit?: number;
 }
+
+export type ReopenResult = {ok: true; outcome: PopOutcome} | {ok: false; message: string};
 
 export interface PopService {
 	/** Opens the bare home URL and starts reacting to session events. */
@@ -107,36 +129,51 @@ export interface PopService {
 	subscribe(listener: () => void): () => void;
 	/** Removes a link from fallbackLinks (the agent opened or dismissed it). */
 	dismissFallback(id: number): void;
+	/**
+	 * Opens the newest browser-mode pop of this run again (the agent closed the tab): journalled
+	 * with outcome 'reopened', never claimed, so it is not "the pop firing twice".
+	 */
+	reopenLast(): Promise<ReopenResult>;
 }
 
-/** An in-memory journal that forgets the oldest keys past `limit` (a call never rings again after days). */
-export function createMemoryJournal(limit = 10_000): PopJournal {
-	const seen = new Set<string>();
-	return {
-		claim(callId, kind) {
-			const key = `${callId}\u0000${kind}`;
-			if (seen.has(key)) return false;
-			seen.add(key);
-			if (seen.size > limit) seen.delete(seen.values().next().value!);
-			return true;
-		},
-	};
+/** When the service saw the event: wall ms and, when available, the high-resolution clock. */
+interface Stamp {
+	eventAt: number;
+	wall: number;
+	hr: number | null;
+}
+
+/** A hidden pop waiting for the outbox's verdict. */
+interface Awaiting {
+	id: number;
+	stamp: Stamp | null;
+	eventAt: number;
 }
 
 export function createPopService(options: PopServiceOptions): PopService {
-	const {store, launcher, clock} = options;
+	const {store, launcher, clock, hrNow} = options;
 	const journal = options.journal ?? createMemoryJournal();
 	const recentLimit = options.recentLimit ?? 50;
 	const fallbackLimit = options.fallbackLimit ?? 10;
 	const settings = () => (typeof options.settings === 'function' ? options.settings() : options.settings);
 	const listeners = new Set<() => void>();
-	let nextId = 1;
-	let recent: readonly PopRecord[] = [];
+	// The Pops tab survives restarts: it starts with what the journal remembers.
+	let recent: readonly PopRecord[] = journal.recent().slice(0, recentLimit);
+	let nextId = Math.max(0, ...journal.recent().map((record) => record.id)) + 1;
 	let fallbackLinks: readonly FallbackLink[] = [];
 	let snapshot: PopSnapshot = {recent, pendingHidden: options.outbox?.getSnapshot().pending ?? 0, fallbackLinks};
-	/** Hidden pops waiting for the outbox's verdict: key → record id. */
-	const awaitingDelivery = new Map<string, number>();
+	/** Hidden pops waiting for the outbox, per (kind, callId) in order (the outbox delivers a call's pops in order). */
+	const awaitingDelivery = new Map<string, Awaiting[]>();
+	/** The newest browser-mode pop of this run, with its full URL (never written to disk: it holds the sid). */
+	let lastBrowserPop: {kind: PopKind; callId: string | null; url: string} | null = null;
 	const unsubscribers: Array<() => void> = [];
+
+	// Hidden pops of the last run the outbox may still deliver: their records learn the outcome too.
+	for (const record of [...recent].reverse()) {
+		if (record.mode === 'hidden' && record.outcome === 'queued') {
+			awaitFor(record.kind, record.callId, {id: record.id, stamp: null, eventAt: record.at - record.latencyMs});
+		}
+	}
 
 	function changed() {
 		snapshot = {recent, pendingHidden: options.outbox?.getSnapshot().pending ?? 0, fallbackLinks};
@@ -144,48 +181,76 @@ export function createPopService(options: PopServiceOptions): PopService {
 	}
 
 	function updateRecord(id: number, patch: Partial<PopRecord>) {
-		if (!recent.some((record) => record.id === id)) return;
-		recent = recent.map((record) => (record.id === id ? {...record, ...patch} : record));
+		const current = recent.find((record) => record.id === id);
+		if (!current) return;
+		const updated = {...current, ...patch};
+		recent = recent.map((record) => (record.id === id ? updated : record));
+		journal.record(updated);
 		changed();
 	}
 
-	function deliveryKey(kind: string, callId: string | null, url: string) {
-		return `${kind}\u0000${callId ?? ''}\u0000${url}`;
+	function stampNow(eventAt: number): Stamp {
+		return {eventAt, wall: clock.now(), hr: hrNow ? hrNow() : null};
 	}
 
-	function fire(kind: PopKind, callId: string | null, url: string, mode: PopMode, eventAt: number) {
+	/** Milliseconds from the event to now, 0.01 ms resolution with hrNow. */
+	function elapsed(stamp: Stamp): number {
+		const beforeArrival = Math.max(0, stamp.wall - stamp.eventAt);
+		const sinceArrival = stamp.hr !== null && hrNow ? hrNow() - stamp.hr : clock.now() - stamp.wall;
+		return Math.round((beforeArrival + Math.max(0, sinceArrival)) * 100) / 100;
+	}
+
+	function awaitKey(kind: string, callId: string | null) {
+		return `${kind}\u0000${callId ?? ''}`;
+	}
+
+	function awaitFor(kind: string, callId: string | null, entry: Awaiting) {
+		const key = awaitKey(kind, callId);
+		const queue = awaitingDelivery.get(key) ?? [];
+		queue.push(entry);
+		awaitingDelivery.set(key, queue);
+	}
+
+	function fire(kind: PopKind, callId: string | null, url: string, mode: PopMode, stamp: Stamp, reopen = false): Promise<PopOutcome> {
 		const id = nextId++;
 		// Hand-off starts now: the latency is what the agent waits for beyond the PBX itself.
 		const request = launcher.launch({id, kind, url, mode, callId});
-		const latencyMs = Math.max(0, clock.now() - eventAt);
+		const latencyMs = elapsed(stamp);
+		const initial: PopOutcome = mode === 'off' ? 'off' : mode === 'hidden' ? 'queued' : reopen ? 'reopened' : 'opened';
 		const record: PopRecord = {
 			id,
 			kind,
 			callId,
 			url: maskUrlSecrets(url),
 			mode,
-			outcome: mode === 'off' ? 'off' : mode === 'hidden' ? 'queued' : 'opened',
+			outcome: initial,
 			latencyMs,
+			deliveredMs: null,
 			at: clock.now(),
-			detail: null,
+			detail: reopen ? 'reopened by the agent' : null,
 		};
-		if (mode === 'hidden') awaitingDelivery.set(deliveryKey(kind, callId, url), id);
+		if (mode === 'hidden') awaitFor(kind, callId, {id, stamp, eventAt: stamp.eventAt});
+		if (mode === 'browser') lastBrowserPop = {kind, callId, url};
 		recent = [record, ...recent].slice(0, recentLimit);
+		journal.record(record);
 		changed();
-		void request.then(
+		return request.then(
 			(result) => {
-				if (result.outcome !== record.outcome || result.detail) {
+				const outcome: PopOutcome = reopen && result.outcome === 'opened' ? 'reopened' : result.outcome;
+				if (outcome !== record.outcome || result.detail) {
 					// A hidden pop may already be delivered by the time enqueue resolves: keep 'delivered'.
 					const current = recent.find((entry) => entry.id === id);
-					if (!(current?.outcome === 'delivered' && result.outcome === 'queued')) {
-						updateRecord(id, {outcome: result.outcome, detail: result.detail});
+					if (!(current?.outcome === 'delivered' && outcome === 'queued')) {
+						updateRecord(id, {outcome, detail: result.detail ?? record.detail});
 					}
 				}
-				logOutcome(record, result.outcome, result.detail);
+				logOutcome(record, outcome, result.detail);
+				return outcome;
 			},
 			(error: unknown) => {
 				updateRecord(id, {outcome: 'failed', detail: String(error)});
 				logOutcome(record, 'failed', String(error));
+				return 'failed' as const;
 			},
 		);
 	}
@@ -197,44 +262,87 @@ export function createPopService(options: PopServiceOptions): PopService {
 		options.activity?.add(level, 'pops', text);
 	}
 
-	function firePop(kind: 'ring' | 'answer' | 'hangup', call: Call, sid: string | null, eventAt: number) {
-		const target = settings()[kind];
-		// Claimed even when off or unconfigured: turning the pop on mid-call must not fire it late.
-		if (!journal.claim(call.callId, kind)) return;
-		if (target.url === '') return;
-		fire(kind, call.callId, buildPopUrl(target.url, call, sid), target.mode, eventAt);
+	/** The call as its pops show it: with the callid the CRM already has, for a call resumed after a restart. */
+	function asPopped<T extends Call | CallRecord>(call: T): T {
+		const callId = journal.popCallId(call.callId);
+		return callId === call.callId ? call : {...call, callId};
 	}
 
-	function fireHome(state: SessionState | null, eventAt: number) {
+	function firePop(kind: 'ring' | 'answer' | 'hangup', sessionCall: Call, sid: string | null, stamp: Stamp) {
+		const call = asPopped(sessionCall);
+		const target = settings()[kind];
+		// Claimed even when off or unconfigured: turning the pop on mid-call must not fire it late.
+		if (!journal.claim(call.callId, kind, {pbxCallId: call.pbxCallId, origin: call.origin, number: call.number})) return;
+		if (target.url === '') return;
+		void fire(kind, call.callId, buildPopUrl(target.url, call, sid), target.mode, stamp);
+	}
+
+	function fireWrapUp(sessionCallId: string, wrapUp: WrapUpParameters, state: SessionState, stamp: Stamp) {
+		const found = state.recentCalls.find((record) => record.callId === sessionCallId);
+		if (!found) return;
+		const call = asPopped(found);
+		const digest = wrapUpDigest(wrapUp.disposition, wrapUp.note);
+		const fired = journal.wrapups(call.callId);
+		// The same code and note again tell the CRM nothing new.
+		if (fired.at(-1) === digest) return;
+		const key = fired.length === 0 ? 'wrapup' : `wrapup:${fired.length + 1}`;
+		if (!journal.claim(call.callId, key, undefined, digest)) return;
+		const target = settings().wrapup;
+		if (!target || target.url === '') return;
+		void fire('wrapup', call.callId, buildPopUrl(target.url, call, state.agent.sid, wrapUp), target.mode, stamp);
+	}
+
+	/** A call the session (re)starts: if it continued across a restart, its pops keep their callid. */
+	function resume(call: Call) {
+		journal.resume({callId: call.callId, pbxCallId: call.pbxCallId, origin: call.origin, number: call.number, at: call.startedAt});
+	}
+
+	function fireHome(state: SessionState | null, stamp: Stamp) {
 		const {home, loginParams} = settings();
 		if (home.url === '') return;
 		const identity = state?.agent.identity ?? null;
 		const sid = state?.agent.sid ?? null;
 		const agent = identity && sid ? {user: identity.user, agentId: identity.agentId, sid} : null;
 		const token = agent && loginParams === 'legacy' ? (options.loginToken?.(agent.user) ?? null) : null;
-		fire('home', null, buildHomeUrl(home.url, agent, {loginParams, token}), home.mode, eventAt);
+		void fire('home', null, buildHomeUrl(home.url, agent, {loginParams, token}), home.mode, stamp);
+	}
+
+	/** The home claim's key: the sid itself is a secret and stays out of the journal file. */
+	function loginKey(sid: string) {
+		return `login:${createHash('sha256').update(sid).digest('hex').slice(0, 16)}`;
 	}
 
 	const onEvent: EventListener = (event: SessionEvent, previous: SessionState, next: SessionState) => {
 		switch (event.type) {
 			case 'call-offered':
 				// The session ignores an offer while a call is up: only the call it took rings here.
-				if (next.call?.callId === event.callId) firePop('ring', next.call, next.agent.sid, event.at);
+				if (next.call?.callId === event.callId) {
+					const stamp = stampNow(event.at);
+					resume(next.call);
+					firePop('ring', next.call, next.agent.sid, stamp);
+				}
 				return;
 			case 'call-dialing':
-				if (settings().ringOnDial && next.call?.callId === event.callId) firePop('ring', next.call, next.agent.sid, event.at);
+				if (next.call?.callId === event.callId) {
+					const stamp = stampNow(event.at);
+					resume(next.call);
+					if (settings().ringOnDial) firePop('ring', next.call, next.agent.sid, stamp);
+				}
 				return;
 			case 'call-answered':
 				if (next.call?.pbxCallId === event.pbxCallId && next.call.answeredAt !== null) {
-					firePop('answer', next.call, next.agent.sid, event.at);
+					firePop('answer', next.call, next.agent.sid, stampNow(event.at));
 				}
 				return;
 			case 'call-ended':
-				if (previous.call?.pbxCallId === event.pbxCallId) firePop('hangup', previous.call, previous.agent.sid, event.at);
+				if (previous.call?.pbxCallId === event.pbxCallId) firePop('hangup', previous.call, previous.agent.sid, stampNow(event.at));
+				return;
+			case 'disposition-set':
+				fireWrapUp(event.callId, {disposition: event.disposition, note: event.note}, next, stampNow(event.at));
 				return;
 			case 'agent-logged-in':
 				// A new sid is a new login: the home page gets it (once per sid).
-				if (journal.claim(`login:${event.sid}`, 'home')) fireHome(next, event.at);
+				if (journal.claim(loginKey(event.sid), 'home')) fireHome(next, stampNow(event.at));
 				return;
 			default:
 				return;
@@ -253,27 +361,32 @@ export function createPopService(options: PopServiceOptions): PopService {
 		changed();
 	}
 
+	function onSettled({item, outcome}: {item: {kind: string; callId: string | null}; outcome: 'delivered' | 'failed'}) {
+		const key = awaitKey(item.kind, item.callId);
+		const queue = awaitingDelivery.get(key);
+		const waiting = queue?.shift();
+		if (queue?.length === 0) awaitingDelivery.delete(key);
+		if (!waiting) return;
+		const deliveredMs =
+			outcome !== 'delivered'
+				? null
+				: waiting.stamp
+					? elapsed(waiting.stamp)
+					: Math.max(0, clock.now() - waiting.eventAt);
+		updateRecord(waiting.id, {outcome, deliveredMs});
+	}
+
 	return {
 		start() {
 			if (unsubscribers.length > 0) return;
 			unsubscribers.push(store.onEvent(onEvent), launcher.onFallback(onFallback));
-			if (options.outbox) {
-				unsubscribers.push(
-					options.outbox.subscribe(changed),
-					options.outbox.onSettled(({item, outcome}) => {
-						const key = deliveryKey(item.kind, item.callId, item.url);
-						const id = awaitingDelivery.get(key);
-						if (id === undefined) return;
-						awaitingDelivery.delete(key);
-						updateRecord(id, {outcome});
-					}),
-				);
-			}
+			if (options.outbox) unsubscribers.push(options.outbox.subscribe(changed), options.outbox.onSettled(onSettled));
 			// Bare at start; if the session is already logged in (attach, restart), with its login.
 			const state = store.getSnapshot();
 			const sid = state.agent.sid;
-			if (sid && journal.claim(`login:${sid}`, 'home')) fireHome(state, clock.now());
-			else if (!sid) fireHome(null, clock.now());
+			const stamp = stampNow(clock.now());
+			if (sid && journal.claim(loginKey(sid), 'home')) fireHome(state, stamp);
+			else if (!sid) fireHome(null, stamp);
 		},
 		stop() {
 			for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
@@ -288,6 +401,12 @@ export function createPopService(options: PopServiceOptions): PopService {
 			if (next.length === fallbackLinks.length) return;
 			fallbackLinks = next;
 			changed();
+		},
+		async reopenLast() {
+			const last = lastBrowserPop;
+			if (!last) return {ok: false, message: 'No browser pop to re-open in this run.'};
+			const outcome = await fire(last.kind, last.callId, last.url, 'browser', stampNow(clock.now()), true);
+			return {ok: true, outcome};
 		},
 	};
 }

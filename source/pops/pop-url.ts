@@ -11,19 +11,29 @@
 // the last occurrence would otherwise disagree about which call this is).
 import type {Call} from '../core/types.js';
 
+/** What the nine parameters are read from: a live Call, or a finished CallRecord (the wrapup pop). */
+export type PopCall = Pick<Call, 'origin' | 'callId' | 'number' | 'callerId' | 'calledId' | 'groupId' | 'agentId' | 'empId'>;
+
 /** The nine pop parameters, in the order the original lists them, with where each value comes from. */
 const popParameterTable = [
-	['origin', (call: Call) => String(call.origin)],
-	['callid', (call: Call) => call.callId],
-	['number', (call: Call) => call.number],
-	['callerid', (call: Call) => call.callerId],
-	['calledid', (call: Call) => call.calledId],
-	['groupid', (call: Call) => call.groupId],
-	['agentid', (call: Call) => call.agentId],
-	['empid', (call: Call) => call.empId],
+	['origin', (call: PopCall) => String(call.origin)],
+	['callid', (call: PopCall) => call.callId],
+	['number', (call: PopCall) => call.number],
+	['callerid', (call: PopCall) => call.callerId],
+	['calledid', (call: PopCall) => call.calledId],
+	['groupid', (call: PopCall) => call.groupId],
+	['agentid', (call: PopCall) => call.agentId],
+	['empid', (call: PopCall) => call.empId],
 	// Before login there is no session; an empty value keeps the shape the CRM parses.
-	['sid', (_call: Call, sid: string | null) => sid ?? ''],
+	['sid', (_call: PopCall, sid: string | null) => sid ?? ''],
 ] as const;
+
+/** The wrapup pop's two extra parameters (SPEC section 9), appended after the nine. */
+export interface WrapUpParameters {
+	disposition: string;
+	/** null or '' = no note: sent as an empty `note=` so the CRM always finds both names. */
+	note: string | null;
+}
 
 export type PopParameterName = (typeof popParameterTable)[number][0];
 
@@ -31,13 +41,18 @@ export type PopParameterName = (typeof popParameterTable)[number][0];
 export const popParameterNames: readonly PopParameterName[] = popParameterTable.map(([name]) => name);
 
 /** The values of the nine parameters for one call, in order. */
-export function popParameters(call: Call, sid: string | null): Array<[PopParameterName, string]> {
+export function popParameters(call: PopCall, sid: string | null): Array<[PopParameterName, string]> {
 	return popParameterTable.map(([name, value]) => [name, value(call, sid)]);
 }
 
-/** A pop URL: the configured URL with the nine call parameters appended (replacing any of the same name). */
-export function buildPopUrl(template: string, call: Call, sid: string | null): string {
-	return appendParameters(template, popParameters(call, sid));
+/**
+ * A pop URL: the configured URL with the nine call parameters appended (replacing any of the
+ * same name); for the wrapup pop, `disposition` and `note` follow them.
+ */
+export function buildPopUrl(template: string, call: PopCall, sid: string | null, wrapUp?: WrapUpParameters): string {
+	const parameters: Array<readonly [string, string]> = popParameters(call, sid);
+	if (wrapUp) parameters.push(['disposition', wrapUp.disposition], ['note', wrapUp.note ?? '']);
+	return appendParameters(template, parameters);
 }
 
 export type LoginParams = 'sid' | 'legacy';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import type {Call} from '../../source/core/types.js';
+import type {Call, CallRecord} from '../../source/core/types.js';
 import {buildHomeUrl, buildPopUrl, maskUrlSecrets, popCallId, popParameterNames} from '../../source/pops/pop-url.js';
 
 const call: Call = {
@@ -90,9 +90,30 @@ describe('buildPopUrl', () => {
 
 	it('gives ring, answer and hangup of one call the same callid', () => {
 		const ring = buildPopUrl('http://crm/ring', call, sid);
-		const hangup = buildPopUrl('http://crm/hangup?x=1', {...call, state: 'ended', answeredAt: 5}, sid);
+		const ended: Call = {...call, state: 'ended', answeredAt: 5};
+		const hangup = buildPopUrl('http://crm/hangup?x=1', ended, sid);
 		expect(popCallId(ring)).toBe('20091128101010001');
 		expect(popCallId(hangup)).toBe(popCallId(ring));
+	});
+
+	it('gives the wrapup pop the nine parameters, then disposition and note, from a finished call record', () => {
+		const record: CallRecord = {
+			...call,
+			endedAt: 9,
+			heldMs: 0,
+			endCause: 'agent-hangup',
+			transferTarget: null,
+			transferMode: null,
+			disposition: 'resolved',
+			note: 'refund & call back +1',
+		};
+		const url = buildPopUrl('http://crm/wrapup?disposition=old', record, sid, {disposition: 'call back', note: 'refund & call back +1'});
+		expect(pairs(url).map(([name]) => name)).toEqual([...popParameterNames, 'disposition', 'note']);
+		const read = new URL(url).searchParams;
+		expect(read.get('callid')).toBe('20091128101010001');
+		expect(read.get('disposition')).toBe('call back');
+		expect(read.get('note')).toBe('refund & call back +1');
+		expect(buildPopUrl('http://crm/w', record, sid, {disposition: 'x', note: null})).toMatch(/&disposition=x&note=$/);
 	});
 
 	it('sends an empty sid rather than dropping the parameter when there is no session', () => {
