@@ -2,6 +2,7 @@
 // the driver's real actions with the recorded bytes of each capture
 // (test/fixtures/asterisk-ami/). The real session store runs on top, so each test checks
 // the DriverEvents, the agent state and the pop parameters a CRM would get.
+import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {
 	createAsteriskDriver,
@@ -615,3 +616,180 @@ describe('asterisk driver: the link', () => {
 		expect(desk.state().agent).toMatchObject({state: 'ready', identity: {agentId: '1'}});
 	});
 });
+
+// Replies for actions the captures never recorded (resync after a reconnect), in Asterisk's shape.
+function listReply(id: string, complete: string, items: Array<Record<string, string>>): string {
+	const block = (fields: Record<string, string>) =>
+		Object.entries(fields)
+			.map(([key, value]) => `${key}: ${value}\r\n`)
+			.join('') + '\r\n';
+	return (
+		block({Response: 'Success', ActionID: id, EventList: 'start', Message: 'List will follow'}) +
+		items.map((item) => block({...item, ActionID: id})).join('') +
+		block({Event: complete, ActionID: id, EventList: 'Complete', ListItems: String(items.length)})
+	);
+}
+
+function resyncReplies(channels: Array<Record<string, string>>): FakeAmiServerOptions['unmatched'] {
+	return (action) => {
+		const id = action.get('ActionID') ?? '';
+		switch (action.get('Action')) {
+			case 'QueueStatus':
+				return listReply(id, 'QueueStatusComplete', [
+					{
+						Event: 'QueueMember',
+						Queue: 'support',
+						Name: 'agent 101',
+						Location: 'Local/101@agent-phone',
+						Paused: '0',
+						PausedReason: '',
+					},
+				]);
+			case 'CoreShowChannels':
+				return listReply(id, 'CoreShowChannelsComplete', channels);
+			case 'Logoff':
+				return `Response: Goodbye\r\nActionID: ${id}\r\nMessage: Thanks for all the fish.\r\n\r\n`;
+			default:
+				return `Response: Success\r\nActionID: ${id}\r\n\r\n`;
+		}
+	};
+}
+
+// The two channels of 04's answered call as CoreShowChannels lists them (fields as in 09).
+const callInProgress = [
+	{
+		Event: 'CoreShowChannel',
+		Channel: 'Local/101@agent-phone-00000001;1',
+		ChannelStateDesc: 'Up',
+		CallerIDNum: '13800138000',
+		Context: 'agent-phone',
+		Exten: 's',
+		Uniqueid: '1795647031.2',
+		Linkedid: '1795647030.0',
+		Application: 'AppQueue',
+		BridgeId: '329a699a-e768-4141-ac4e-b60c4f3ca5b0',
+	},
+	{
+		Event: 'CoreShowChannel',
+		Channel: 'Local/s@incoming-00000000;2',
+		ChannelStateDesc: 'Up',
+		CallerIDNum: '13800138000',
+		Context: 'incoming',
+		Exten: 's',
+		Uniqueid: '1795647030.1',
+		Linkedid: '1795647030.0',
+		Application: 'Queue',
+		BridgeId: '329a699a-e768-4141-ac4e-b60c4f3ca5b0',
+	},
+];
+
+describe('asterisk driver: a call across a lost link', () => {
+	async function answeredThenDropped(
+		channels: Array<Record<string, string>>,
+	): Promise<{desk: Desk; before: number}> {
+		const desk = await startDesk(['04-inbound-answered', '01-login-ok'], {
+			unmatched: resyncReplies(channels),
+		});
+		await connectAndLogin(desk);
+		await desk.server.playUntil((m) => m.event === 'BridgeEnter');
+		await desk.waitFor('call-answered');
+		const before = desk.events.length;
+		desk.server.kill();
+		await desk.waitFor(
+			'connection-changed',
+			(e) => e.type === 'connection-changed' && !e.connected,
+		);
+		desk.clock.advance(1000);
+		await desk.server.waitForConnections(2);
+		await desk.waitFor(
+			'connection-changed',
+			(e) => e.type === 'connection-changed' && e.connected && desk.events.indexOf(e) > before,
+		);
+		return {desk, before};
+	}
+
+	it('keeps a call that is still up after the reconnect, without a second ring or answer', async () => {
+		const {desk, before} = await answeredThenDropped(callInProgress);
+		expect(desk.events.slice(before).map((e) => e.type)).toEqual([
+			'connection-changed',
+			'connection-changed',
+		]);
+		expect(desk.state().call).toMatchObject({callId: '20261125090000001', state: 'talking'});
+		expect(desk.pops.ring).toHaveLength(1);
+		expect(desk.pops.answer).toHaveLength(1);
+	});
+
+	it('ends the call as connection-lost when Asterisk no longer has it', async () => {
+		const {desk, before} = await answeredThenDropped([]);
+		expect(desk.events.slice(before).map((e) => ('cause' in e ? e.cause : e.type))).toEqual([
+			'connection-changed',
+			'connection-lost',
+			'connection-changed',
+		]);
+		expect(desk.state().recentCalls[0]).toMatchObject({
+			callId: '20261125090000001',
+			endCause: 'connection-lost',
+		});
+	});
+});
+
+describe('asterisk driver: during a call and from elsewhere', () => {
+	it('sends DTMF to the customer with PlayDTMF and mutes the agent with MuteAudio (04)', async () => {
+		const desk = await startDesk('04-inbound-answered');
+		await connectAndLogin(desk);
+		await desk.server.playUntil((m) => m.event === 'BridgeEnter');
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'dtmf', digits: '12#'})).toEqual({ok: true});
+		expect(
+			desk.sent('PlayDTMF').map((m) => [m.get('Channel'), m.get('Digit'), m.get('Receive')]),
+		).toEqual([
+			['Local/s@incoming-00000000;2', '1', undefined],
+			['Local/s@incoming-00000000;2', '2', undefined],
+			['Local/s@incoming-00000000;2', '#', undefined],
+		]);
+		expect(desk.events.find((e) => e.type === 'dtmf-sent')).toMatchObject({
+			pbxCallId: '1795647030.0',
+			digits: '12#',
+		});
+		expect(await desk.store.run({type: 'mute'})).toEqual({ok: true});
+		expect(desk.sent('MuteAudio')[0]!.toObject()).toMatchObject({
+			Channel: 'Local/101@agent-phone-00000001;1',
+			Direction: 'in',
+			State: 'on',
+		});
+		expect(desk.state().call?.muted).toBe(true);
+		expect(await desk.store.run({type: 'answer'})).toMatchObject({
+			ok: false,
+			code: 'not-supported',
+		});
+	});
+
+	it('follows a pause made elsewhere (a supervisor) and logs out with QueueRemove', async () => {
+		const desk = await startDesk('04-inbound-answered');
+		await connectAndLogin(desk);
+		await until(() => desk.state().agent.state === 'ready', 'ready');
+		// The QueueMemberPause block exactly as 03 recorded it.
+		const recorded = loadPauseEvent();
+		await desk.server.inject(recorded);
+		await until(() => desk.state().agent.state === 'not-ready', 'paused elsewhere');
+		expect(desk.state().agent.reason).toBe('lunch');
+		expect(await desk.store.run({type: 'logout'})).toEqual({ok: true});
+		expect(desk.sent('QueueRemove')[0]!.toObject()).toMatchObject({
+			Queue: 'support',
+			Interface: 'Local/101@agent-phone',
+		});
+		expect(desk.state().agent).toMatchObject({state: 'logged-out', identity: null});
+	});
+});
+
+function loadPauseEvent(): string {
+	const text = readFileSync(
+		new URL('../../fixtures/asterisk-ami/03-queue-member-add-pause.ami', import.meta.url),
+		'latin1',
+	);
+	const block = text
+		.split('\r\n\r\n')
+		.find((part) => part.startsWith('Event: QueueMemberPause') && part.includes('Paused: 1'));
+	if (!block) throw new Error('03 has no QueueMemberPause');
+	return `${block}\r\n\r\n`;
+}
