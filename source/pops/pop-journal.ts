@@ -27,7 +27,7 @@
 // appended meanwhile are copied in before the rename, in one synchronous step, so none is lost.
 import {createHash} from 'node:crypto';
 import {appendFileSync, closeSync, fdatasync, openSync, renameSync, writeSync} from 'node:fs';
-import {mkdir, open, readFile} from 'node:fs/promises';
+import {mkdir, open, readFile, rm} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import type {Clock} from '../cti/driver.js';
 import type {Origin} from '../core/types.js';
@@ -238,9 +238,6 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 
 	let fd: number | null = openSync(file, 'a', 0o600);
 	await syncDirectory(dirname(file));
-	/** Pop-record lines wait here for the next claim or the next tick: not on the hand-off path. */
-	let buffered = '';
-	let flushScheduled = false;
 	let appended = 0;
 	/** Lines appended while a compaction writes its temp file (copied in before the rename). */
 	let compactionTail: string[] | null = null;
@@ -286,38 +283,21 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 		if (compactionTail) compactionTail.push(text);
 	}
 
-	function flush() {
-		flushScheduled = false;
-		if (buffered === '' || closed) return;
-		const text = buffered;
-		buffered = '';
-		try {
-			write(text);
-		} catch (error) {
-			report(`pop journal: could not write: ${describe(error)}`);
-		}
-		maybeCompact();
-	}
-
-	function appendRecord(record: PopRecord) {
-		buffered += `${JSON.stringify({t: 'r', ...record})}\n`;
-		appended += 1;
-		if (!flushScheduled) {
-			flushScheduled = true;
-			setImmediate(flush);
-		}
-	}
-
-	function appendDurably(line: ClaimLine | AliasLine) {
-		// Buffered records go first, in one write(2): order on disk is the order of events.
-		const text = `${buffered}${JSON.stringify(line)}\n`;
-		buffered = '';
+	/**
+	 * Appends one line with a synchronous write(2): in the file (page cache) when this returns,
+	 * so a killed process leaves every claim and record it made. Claims also ask for an fdatasync.
+	 */
+	function append(line: JournalLine, durable: boolean) {
 		appended += 1;
 		try {
-			write(text);
-			requestSync();
+			write(`${JSON.stringify(line)}\n`);
+			if (durable) requestSync();
 		} catch (error) {
-			report(`pop journal: could not record a claim (the pop still fires): ${describe(error)}`);
+			report(
+				line.t === 'r'
+					? `pop journal: could not record a pop: ${describe(error)}`
+					: `pop journal: could not record a claim (the pop still fires): ${describe(error)}`,
+			);
 		}
 		maybeCompact();
 	}
@@ -326,6 +306,8 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 		if (compaction || closed || appended < Math.max(compactAfter, index.liveCount())) return;
 		compaction = compact().finally(() => {
 			compaction = null;
+			// Lines appended during a compaction may already call for the next one.
+			maybeCompact();
 		});
 	}
 
@@ -340,7 +322,10 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 			} finally {
 				await handle.close();
 			}
-			if (closed) return;
+			if (closed) {
+				await rm(temporary, {force: true});
+				return;
+			}
 			// One synchronous step: nothing can be appended between copying the tail and the swap.
 			appendFileSync(temporary, compactionTail.join(''));
 			renameSync(temporary, file);
@@ -350,10 +335,13 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 				if (syncing) retired.push(replaced);
 				else closeQuietly(replaced);
 			}
-			appended = 0;
+			// The tail's lines are in the new file beyond its live snapshot: they count towards the next compaction.
+			appended = compactionTail.length;
 			requestSync();
 			await syncDirectory(dirname(file));
 		} catch (error) {
+			// Try again only after another batch of lines, not in a loop against a failing disk.
+			appended = 0;
 			report(`pop journal: compaction failed (the journal goes on growing): ${describe(error)}`);
 		} finally {
 			compactionTail = null;
@@ -364,7 +352,7 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 		claim(callId, key, call, digest) {
 			const line = claimLine(callId, key, clock.now(), call, digest);
 			if (!index.applyClaim(line, false)) return false;
-			if (!closed) appendDurably(line);
+			if (!closed) append(line, true);
 			return true;
 		},
 		resume(call) {
@@ -372,19 +360,18 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 			if (found === null) return null;
 			if ('callId' in found) return found.callId;
 			index.aliases.set(found.alias.s, found.alias);
-			if (!closed) appendDurably(found.alias);
+			if (!closed) append(found.alias, true);
 			return found.alias.c;
 		},
 		popCallId: index.popCallId,
 		wrapups: index.wrapups,
 		record(record) {
 			index.applyRecord(record);
-			if (!closed) appendRecord(record);
+			if (!closed) append({t: 'r', ...record}, false);
 		},
 		recent: () => earlier,
 		async close() {
 			if (closed) return;
-			flush();
 			closed = true;
 			await compaction;
 			await waitForSync();

@@ -1,4 +1,4 @@
-import {mkdtemp, rm} from 'node:fs/promises';
+import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
@@ -9,8 +9,10 @@ import {createSimDriver, type SimOptions} from '../../source/cti/sim/sim-driver.
 import {createCookieJar} from '../../source/pops/cookie-jar.js';
 import {createLauncher, type PopMode} from '../../source/pops/launcher.js';
 import {createOutbox, type Outbox} from '../../source/pops/outbox.js';
+import {createPopJournal, type PopJournal} from '../../source/pops/pop-journal.js';
 import {createPopService, type PopService, type PopSettings} from '../../source/pops/pop-service.js';
 import {createActivityLog} from '../../source/session/activity-log.js';
+import {createCallIdAllocator} from '../../source/session/call-id-store.js';
 import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
 import {createFakeClock, type FakeClock} from '../helpers/fake-clock.js';
 import {startFakeCrm} from './fake-crm.js';
@@ -475,5 +477,374 @@ describe('hidden pops through the real outbox to a local CRM', () => {
 			await crm.close();
 			await rm(dir, {recursive: true, force: true});
 		}
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// With the file journal: a PBX that outlives ctidesk, a process that dies mid-call and another
+// that starts on the same data dir.
+
+/** One ctidesk process's view of a PBX that outlives it. crash() drops its subscriptions. */
+function processView(pbx: Driver) {
+	const listeners = new Set<DriverListener>();
+	const offs = new Set<() => void>();
+	const driver: Driver = {
+		...pbx,
+		name: pbx.name,
+		capabilities: pbx.capabilities,
+		async connect() {
+			await pbx.connect();
+			// The PBX was already up: a reconnecting driver reports the link, as a real one does.
+			for (const listener of listeners) listener({type: 'connection-changed', at: Date.now(), connected: true, message: null});
+		},
+		// The process goes; the PBX and its call stay.
+		disconnect: () => Promise.resolve(),
+		onEvent(listener) {
+			listeners.add(listener);
+			const off = pbx.onEvent(listener);
+			offs.add(off);
+			return () => {
+				listeners.delete(listener);
+				off();
+			};
+		},
+		// A driver restarting next to a live login adopts it (Asterisk: QueueAdd → "already there").
+		async login(agent) {
+			const result = await pbx.login(agent);
+			return !result.ok && /already logged in/.test(result.message) ? {ok: true} : result;
+		},
+	};
+	return {
+		driver,
+		inject(event: DriverEvent) {
+			for (const listener of listeners) listener(event);
+		},
+		crash() {
+			for (const off of offs) off();
+			offs.clear();
+			listeners.clear();
+		},
+	};
+}
+
+interface Process {
+	store: SessionStore;
+	service: PopService;
+	view: ReturnType<typeof processView>;
+	journal: PopJournal;
+	run(command: Parameters<SessionStore['run']>[0]): Promise<void>;
+}
+
+describe('the pop journal across a restart in the middle of a call', () => {
+	let dir: string;
+	const journals: PopJournal[] = [];
+	afterEach(async () => {
+		for (const journal of journals.splice(0)) await journal.close();
+		if (dir) await rm(dir, {recursive: true, force: true});
+	});
+
+	async function startProcess(pbx: Driver, clock: FakeClock, opened: Array<[string, URL]>, pops: PopSettings): Promise<Process> {
+		const view = processView(pbx);
+		const journal = await createPopJournal({file: join(dir, 'pop-journal.jsonl'), clock});
+		journals.push(journal);
+		const store = createSessionStore({
+			driver: view.driver,
+			clock,
+			authenticate: () => identity,
+			wrapUpSeconds: 0,
+			// The real allocator on the shared data dir: the new process gives the call a new callId.
+			allocateCallId: createCallIdAllocator(join(dir, 'call-id.json')),
+		});
+		let pendingKind = '';
+		const launcher = createLauncher({
+			browserCommand: '',
+			noBrowser: false,
+			clipboard: false,
+			outbox: {enqueue: () => Promise.reject(new Error('no outbox in this test'))},
+			env: {DISPLAY: ':0'},
+			platform: 'linux',
+			openUrl: (url) => {
+				opened.push([pendingKind, new URL(url)]);
+				return Promise.resolve(undefined);
+			},
+		});
+		const tagged = {
+			...launcher,
+			launch: (request: Parameters<typeof launcher.launch>[0]) => {
+				pendingKind = request.kind;
+				return launcher.launch(request);
+			},
+		};
+		const service = createPopService({store, settings: pops, launcher: tagged, clock, journal});
+		services.push(service);
+		await store.start();
+		service.start();
+		const run = async (command: Parameters<SessionStore['run']>[0]) => {
+			expect(await store.run(command)).toEqual({ok: true});
+		};
+		return {store, service, view, journal, run};
+	}
+
+	it.each([
+		['ringing', false],
+		['talking', true],
+	])('a restart while the call is %s: no second ring pop, answer once, hangup once, one callid', async (_state, answeredBefore) => {
+		dir = await mkdtemp(join(tmpdir(), 'ctidesk-journal-'));
+		const clock = createFakeClock();
+		const pbx = createSimDriver(simOptions, clock);
+		const opened: Array<[string, URL]> = [];
+		const pops = settings({home: {url: '', mode: 'browser'}});
+		const first = await startProcess(pbx, clock, opened, pops);
+		await first.run({type: 'login', user: '101', password: 'x'});
+		await first.run({type: 'ready'});
+		await first.run({type: 'inject-call'});
+		if (answeredBefore) await first.run({type: 'answer'});
+		const call = first.store.getSnapshot().call!;
+		expect(opened.map(([kind]) => kind)).toEqual(answeredBefore ? ['ring', 'answer'] : ['ring']);
+
+		// kill -9: no stop(), no close(); the PBX keeps the call.
+		first.view.crash();
+		clock.advance(3000);
+		const second = await startProcess(pbx, clock, opened, pops);
+		await second.run({type: 'login', user: '101', password: 'x'});
+		// After resync the driver reports the call again, with its original start time.
+		const {pbxCallId, origin, number, callerId, calledId, groupId} = call;
+		second.view.inject({type: 'call-offered', at: call.startedAt, pbxCallId, origin, number, callerId, calledId, groupId});
+		if (answeredBefore) second.view.inject({type: 'call-answered', at: call.answeredAt!, pbxCallId});
+		const resumed = second.store.getSnapshot().call!;
+		expect(resumed.callId).not.toBe(call.callId); // the session gave it a new id…
+		expect(opened.map(([kind]) => kind)).toEqual(answeredBefore ? ['ring', 'answer'] : ['ring']);
+
+		if (!answeredBefore) await second.run({type: 'answer'});
+		await second.run({type: 'hangup'});
+		expect(opened.map(([kind]) => kind)).toEqual(['ring', 'answer', 'hangup']);
+		// …but every pop of the call carries the callid the CRM got with the ring pop.
+		expect(new Set(opened.map(([, url]) => url.searchParams.get('callid')))).toEqual(new Set([call.callId]));
+		// A late duplicate end fires nothing more.
+		second.view.inject({type: 'call-ended', at: clock.now(), pbxCallId, cause: 'agent-hangup'});
+		expect(opened.map(([kind]) => kind)).toEqual(['ring', 'answer', 'hangup']);
+		// The Pops tab of the new process shows the pops of the dead one too.
+		expect(second.service.getSnapshot().recent.map((record) => record.kind)).toEqual(['hangup', 'answer', 'ring']);
+		expect(second.service.getSnapshot().recent.every((record) => record.callId === call.callId)).toBe(true);
+	});
+
+	it('a new call after the restart that reuses a PBX handle is a new call: it rings', async () => {
+		dir = await mkdtemp(join(tmpdir(), 'ctidesk-journal-'));
+		const clock = createFakeClock();
+		const pbx = createSimDriver(simOptions, clock);
+		const opened: Array<[string, URL]> = [];
+		const pops = settings({home: {url: '', mode: 'browser'}});
+		const first = await startProcess(pbx, clock, opened, pops);
+		await first.run({type: 'login', user: '101', password: 'x'});
+		await first.run({type: 'ready'});
+		await first.run({type: 'inject-call'});
+		const call = first.store.getSnapshot().call!;
+		first.view.crash();
+		clock.advance(3000);
+		const second = await startProcess(pbx, clock, opened, pops);
+		await second.run({type: 'login', user: '101', password: 'x'});
+		// Same handle and number (a simulator numbering its calls from 1 again), but it starts now.
+		const {pbxCallId, origin, number, callerId, calledId, groupId} = call;
+		second.view.inject({type: 'call-offered', at: clock.now(), pbxCallId, origin, number, callerId, calledId, groupId});
+		expect(opened.map(([kind]) => kind)).toEqual(['ring', 'ring']);
+		expect(opened[1]![1].searchParams.get('callid')).toBe(second.store.getSnapshot().call!.callId);
+		expect(opened[1]![1].searchParams.get('callid')).not.toBe(call.callId);
+	});
+
+	it('keeps the sid out of the journal file', async () => {
+		dir = await mkdtemp(join(tmpdir(), 'ctidesk-journal-'));
+		const clock = createFakeClock();
+		const opened: Array<[string, URL]> = [];
+		const first = await startProcess(createSimDriver(simOptions, clock), clock, opened, settings());
+		await first.run({type: 'login', user: '101', password: 'x'});
+		await first.run({type: 'ready'});
+		await first.run({type: 'inject-call'});
+		const sid = first.store.getSnapshot().agent.sid!;
+		expect(opened.at(-1)![1].searchParams.get('sid')).toBe(sid);
+		await first.journal.close();
+		const text = await readFile(join(dir, 'pop-journal.jsonl'), 'utf8');
+		expect(text).toContain('sid=***');
+		expect(text).not.toContain(sid);
+	});
+});
+
+describe('the wrapup pop', () => {
+	it('reaches a local CRM through the outbox with the nine parameters, disposition and note; a correction fires again', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'ctidesk-wrapup-'));
+		const crm = await startFakeCrm();
+		let outbox: Outbox | null = null;
+		let journal: PopJournal | null = null;
+		try {
+			const clock = createFakeClock();
+			// The service's wall clock runs `extra` ms ahead once the CRM has the request: the
+			// delivery latency must show it, the hand-off latency must not.
+			let extra = 0;
+			crm.handle = (request, response) => {
+				if (request.path === '/wrapup') extra += 42;
+				response.writeHead(200).end('ok');
+			};
+			outbox = await createOutbox({dir: join(dir, 'outbox'), clock});
+			journal = await createPopJournal({file: join(dir, 'pop-journal.jsonl'), clock});
+			const driver = createSimDriver(simOptions, clock);
+			let lastId: string | null = null;
+			const store = createSessionStore({
+				driver,
+				clock,
+				authenticate: () => identity,
+				wrapUpSeconds: 30,
+				allocateCallId: (now) => (lastId = nextCallId(lastId, now)),
+				createSid: () => sids[0]!,
+			});
+			stores.push(store);
+			const launcher = createLauncher({browserCommand: '', noBrowser: false, clipboard: false, outbox, env: {DISPLAY: ':0'}, openUrl: () => Promise.resolve(undefined)});
+			const off = {url: '', mode: 'off' as const};
+			const service = createPopService({
+				store,
+				settings: {home: off, ring: off, answer: off, hangup: off, wrapup: {url: `${crm.origin}/wrapup?app=cc`, mode: 'hidden'}, loginParams: 'sid', ringOnDial: false},
+				launcher,
+				outbox,
+				journal,
+				clock: {now: () => clock.now() + extra},
+			});
+			services.push(service);
+			await store.start();
+			service.start();
+			const run = async (command: Parameters<SessionStore['run']>[0]) => expect(await store.run(command)).toEqual({ok: true});
+			await run({type: 'login', user: '101', password: 'x'});
+			await run({type: 'ready'});
+			await run({type: 'inject-call'});
+			await run({type: 'answer'});
+			await run({type: 'hangup'});
+			const record = store.getSnapshot().recentCalls[0]!;
+			expect(crm.requests).toEqual([]);
+
+			await run({type: 'disposition', code: 'resolved', note: 'refund sent & confirmed'});
+			await crm.waitForRequests(1);
+			const [first] = crm.requests;
+			const query = first!.url.searchParams;
+			expect([...query.keys()]).toEqual(['app', 'origin', 'callid', 'number', 'callerid', 'calledid', 'groupid', 'agentid', 'empid', 'sid', 'disposition', 'note']);
+			expect(Object.fromEntries(query)).toEqual({
+				app: 'cc',
+				origin: '1',
+				callid: record.callId,
+				number: record.number,
+				callerid: record.callerId,
+				calledid: record.calledId,
+				groupid: record.groupId,
+				agentid: '1',
+				empid: '001',
+				sid: sids[0],
+				disposition: 'resolved',
+				note: 'refund sent & confirmed',
+			});
+			await vi.waitFor(() => expect(service.getSnapshot().recent[0]).toMatchObject({kind: 'wrapup', outcome: 'delivered'}));
+			const delivered = service.getSnapshot().recent[0]!;
+			expect(delivered.latencyMs).toBe(0);
+			expect(delivered.deliveredMs).toBeGreaterThanOrEqual(42);
+
+			// The same code and note again: nothing new for the CRM.
+			await run({type: 'disposition', code: 'resolved', note: 'refund sent & confirmed'});
+			// A correction: fires again with the new code.
+			await run({type: 'disposition', code: 'callback', note: null});
+			await crm.waitForRequests(2);
+			await vi.waitFor(() => expect(service.getSnapshot().pendingHidden).toBe(0));
+			expect(crm.requests.map((request) => [request.url.searchParams.get('disposition'), request.url.searchParams.get('note')])).toEqual([
+				['resolved', 'refund sent & confirmed'],
+				['callback', ''],
+			]);
+			expect(crm.requests.every((request) => request.url.searchParams.get('callid') === record.callId)).toBe(true);
+			// The claims are in the journal: a restarted process would not send either again.
+			await journal.close();
+			const text = await readFile(join(dir, 'pop-journal.jsonl'), 'utf8');
+			const claims = text.split('\n').filter((line) => line.includes('"t":"c"') && line.includes(record.callId)).map((line) => (JSON.parse(line) as {k: string}).k);
+			expect(claims.filter((key) => key.startsWith('wrapup'))).toEqual(['wrapup', 'wrapup:2']);
+			expect(text).not.toContain('refund sent');
+		} finally {
+			await journal?.close();
+			await outbox?.close();
+			await crm.close();
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('does not fire when no wrapup URL is configured', async () => {
+		const h = await setup();
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'hangup'});
+		await h.run({type: 'disposition', code: 'resolved', note: null});
+		expect(h.kinds()).toEqual(['ring', 'hangup']);
+	});
+
+	it('opens in the browser when its mode says so', async () => {
+		const h = await setup({pops: settings({wrapup: {url: 'http://crm.test/wrapup', mode: 'browser'}})});
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		await h.run({type: 'hangup'});
+		await h.run({type: 'disposition', code: 'escalated', note: 'to tier 2'});
+		expect(h.kinds()).toEqual(['ring', 'answer', 'hangup', 'wrapup']);
+		const url = h.opened.at(-1)![1];
+		expect(url.searchParams.get('disposition')).toBe('escalated');
+		expect(url.searchParams.get('note')).toBe('to tier 2');
+		expect(url.searchParams.get('callid')).toBe(h.store.getSnapshot().recentCalls[0]!.callId);
+	});
+});
+
+describe('reopenLast and latency', () => {
+	it('re-opens the newest browser pop without claiming it again, journalled as reopened', async () => {
+		const h = await setup({pops: settings({hangup: {url: 'http://crm.test/hangup', mode: 'off'}})});
+		expect(await h.service.reopenLast()).toEqual({ok: true, outcome: 'reopened'});
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		await h.run({type: 'hangup'});
+		const before = h.opened.length;
+		const result = await h.service.reopenLast();
+		expect(result).toEqual({ok: true, outcome: 'reopened'});
+		expect(h.opened.length).toBe(before + 1);
+		// The answer pop (the newest browser-mode one; the hangup pop is off), with the real sid.
+		expect(h.opened.at(-1)![0]).toBe('answer');
+		expect(h.opened.at(-1)![1].href).toBe(h.opened.at(-2)![1].href);
+		expect(h.opened.at(-1)![1].searchParams.get('sid')).toBe(sids[0]);
+		expect(h.service.getSnapshot().recent[0]).toMatchObject({kind: 'answer', outcome: 'reopened', detail: 'reopened by the agent'});
+		// The pops of the call are still claimed once: a repeated answer event fires nothing.
+		const call = h.store.getSnapshot().recentCalls[0]!;
+		expect(h.kinds().filter((kind) => kind === 'answer')).toHaveLength(2);
+		expect(h.activity.getEntries().some((entry) => entry.text.startsWith(`answer pop for call ${call.callId}: reopened`))).toBe(true);
+	});
+
+	it('says so when there is no browser pop to re-open', async () => {
+		const h = await setup({pops: settings({home: {url: '', mode: 'browser'}})});
+		expect(await h.service.reopenLast()).toEqual({ok: false, message: expect.stringContaining('No browser pop') as string});
+	});
+
+	it('measures the hand-off latency below a millisecond with hrNow', async () => {
+		const clock = createFakeClock();
+		let hr = 1000;
+		const store = createSessionStore({
+			driver: createSimDriver(simOptions, clock),
+			clock,
+			authenticate: () => identity,
+			wrapUpSeconds: 0,
+			allocateCallId: (now) => nextCallId(null, now),
+		});
+		stores.push(store);
+		const launcher = createLauncher({
+			browserCommand: '',
+			noBrowser: false,
+			clipboard: false,
+			outbox: {enqueue: () => Promise.reject(new Error('unused'))},
+			env: {DISPLAY: ':0'},
+			platform: 'linux',
+			openUrl: () => Promise.resolve(undefined),
+		});
+		// The launcher "takes" 0.37 ms: hrNow moves on while it runs.
+		const slow = {...launcher, launch: (request: Parameters<typeof launcher.launch>[0]) => ((hr += 0.37), launcher.launch(request))};
+		const service = createPopService({store, settings: settings({home: {url: '', mode: 'browser'}}), launcher: slow, clock, hrNow: () => hr});
+		services.push(service);
+		await store.start();
+		service.start();
+		await store.run({type: 'login', user: '101', password: 'x'});
+		await store.run({type: 'ready'});
+		await store.run({type: 'inject-call'});
+		expect(service.getSnapshot().recent[0]).toMatchObject({kind: 'ring', latencyMs: 0.37, deliveredMs: null});
 	});
 });
