@@ -23,6 +23,8 @@ import {createLauncher, type Launcher, type OpenUrlFunction} from './pops/launch
 import {createOutbox, type Outbox} from './pops/outbox.js';
 import {createMemoryJournal, createPopJournal} from './pops/pop-journal.js';
 import {createPopService, type PopService} from './pops/pop-service.js';
+import {deskSettings} from './desk.js';
+import type {InstanceControl} from './server/action.js';
 
 export interface AppDeps {
 	config: Config;
@@ -176,7 +178,11 @@ export function createApp(deps: AppDeps): App {
 			clock,
 			onError: (message) => activity.add('error', 'pops', message),
 		}).catch((error: unknown) => {
-			activity.add('error', 'pops', `Pop journal unavailable, pops fire once per run only: ${(error as Error).message}`);
+			activity.add(
+				'error',
+				'pops',
+				`Pop journal unavailable, pops fire once per run only: ${(error as Error).message}`,
+			);
 			return createMemoryJournal();
 		});
 		popService = createPopService({
@@ -206,6 +212,49 @@ export function createApp(deps: AppDeps): App {
 		});
 	}
 
+	async function openLink(url: string) {
+		if (!launcher) return;
+		const result = await launcher.launch({
+			id: 0,
+			kind: 'home',
+			url,
+			mode: 'browser',
+			callId: null,
+		});
+		activity.add(
+			result.outcome === 'failed' ? 'warn' : 'info',
+			'links',
+			`${url}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
+		);
+	}
+
+	async function stop({logout = false}: {logout?: boolean} = {}) {
+		if (logout && store.getSnapshot().agent.state !== 'logged-out') {
+			const result = await store.run({type: 'logout'});
+			activity.add(
+				result.ok ? 'info' : 'warn',
+				'app',
+				result.ok ? 'Logged out' : `Logout failed: ${result.message}`,
+			);
+		}
+		for (const close of closers.reverse()) await close().catch(() => undefined);
+		await store.stop();
+	}
+
+	// What /api (ctidesk attach, stop, events) and attached TUIs see of this instance.
+	const instance: InstanceControl = {
+		describe: () => ({
+			pid: process.pid,
+			version: deps.version ?? '0.0.0',
+			configFile: paths.configFile,
+			capabilities: store.capabilities,
+			settings: deskSettings(config),
+		}),
+		shutdown: (logout) => (deps.onShutdown ? deps.onShutdown(logout) : void stop({logout})),
+		openLink,
+		pops,
+	};
+
 	return {
 		config,
 		paths,
@@ -213,25 +262,11 @@ export function createApp(deps: AppDeps): App {
 		activity,
 		pops,
 		server,
-		async openLink(url) {
-			if (!launcher) return;
-			const result = await launcher.launch({
-				id: 0,
-				kind: 'home',
-				url,
-				mode: 'browser',
-				callId: null,
-			});
-			activity.add(
-				result.outcome === 'failed' ? 'warn' : 'info',
-				'links',
-				`${url}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
-			);
-		},
+		openLink,
 		async start() {
 			await startPops();
 			await store.start();
-			const started = await startLocalServer({store, config, activity, logger}).catch(
+			const started = await startLocalServer({store, config, activity, logger, instance}).catch(
 				(error: unknown): LocalApi => ({
 					ok: false,
 					message: `Local API off: ${(error as Error).message}`,
@@ -262,17 +297,6 @@ export function createApp(deps: AppDeps): App {
 				activity.add('warn', 'server', started.message);
 			}
 		},
-		async stop({logout = false} = {}) {
-			if (logout && store.getSnapshot().agent.state !== 'logged-out') {
-				const result = await store.run({type: 'logout'});
-				activity.add(
-					result.ok ? 'info' : 'warn',
-					'app',
-					result.ok ? 'Logged out' : `Logout failed: ${result.message}`,
-				);
-			}
-			for (const close of closers.reverse()) await close().catch(() => undefined);
-			await store.stop();
-		},
+		stop,
 	};
 }

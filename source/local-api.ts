@@ -2,6 +2,7 @@
 // (the TUI keeps running with the local API off, issue part 2).
 import type {Config} from './config/schema.js';
 import type {Logger} from './logger.js';
+import type {InstanceControl} from './server/action.js';
 import {createServer} from './server/create-server.js';
 import {listenServer} from './server/listen.js';
 import type {ActivityLog} from './session/activity-log.js';
@@ -15,6 +16,8 @@ export async function startLocalServer(deps: {
 	config: Config;
 	activity: ActivityLog;
 	logger: Logger;
+	/** What /api and attached TUIs see of the instance. */
+	instance?: InstanceControl;
 }): Promise<LocalApi> {
 	const app = createServer(deps);
 	const listening = await listenServer(app, {...deps, port: deps.config.server.port});

@@ -6,6 +6,8 @@ import type {Command, SessionState} from '../core/types.js';
 import type {SessionStore} from '../session/session-store.js';
 import type {ActivityLog} from '../session/activity-log.js';
 import type {Logger} from '../logger.js';
+import type {Capabilities} from '../cti/driver.js';
+import type {DeskSettings, ExternalSource, PopsView} from '../ui/desk.js';
 import {allowedOrigins, type PeerCheck} from './guard.js';
 import {failure, replyFailure, replySuccess, stateOf, type Failure} from './reply.js';
 import {parseRedirect, type Params, type Parsed} from './validate.js';
@@ -15,8 +17,28 @@ export interface ServerDeps {
 	config: Config;
 	activity: ActivityLog;
 	logger?: Logger;
-	/** The same-user check of SPEC section 9 (guard.ts `guardPeer`); loopback-only when absent. */
+	/** Replaces the same-user check of SPEC section 9 (peer-user.ts, from config.server) in tests. */
 	peerCheck?: PeerCheck;
+	/** The running instance behind /api and the WebSocket's pops messages; absent in bare server tests. */
+	instance?: InstanceControl;
+}
+
+/** What an attached TUI learns of the instance (remote-desk.ts `InstanceDescription`, without `ok`). */
+export interface InstanceFacts {
+	pid: number;
+	version: string;
+	configFile: string;
+	capabilities: Capabilities;
+	settings: DeskSettings;
+}
+
+/** The app's side of /api: who it is, how it stops, how it opens a link, what its pops show. */
+export interface InstanceControl {
+	describe(): InstanceFacts;
+	/** Called after the answer went out: stop the instance, logging the agent out first when `logout`. */
+	shutdown(logout: boolean): void;
+	openLink(url: string): Promise<void>;
+	pops: ExternalSource<PopsView>;
 }
 
 /** A route's decision: run `command` (or nothing, when the goal is already reached) and say `message`. */

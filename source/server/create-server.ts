@@ -9,7 +9,9 @@ import type {ServerDeps} from './action.js';
 import {allowedOrigins, guardRequest} from './guard.js';
 import {readParams} from './read-params.js';
 import {failure, replyFailure, stateOf} from './reply.js';
+import {peerCheckFor} from './peer-user.js';
 import {agentRoutes} from './routes/agent.js';
+import {apiRoutes, guardApi} from './routes/api.js';
 import {cgiRoutes} from './routes/cgi.js';
 import {printable} from './validate.js';
 
@@ -17,7 +19,7 @@ export type {ServerDeps} from './action.js';
 export {allowedOrigins} from './guard.js';
 
 /** Parameters whose values may be shown in the Events tab and the log. Others show by name only. */
-const shownValues = new Set(['number', 'mode', 'reason', 'user', 'on', 'url', 'format', 'since']);
+const shownValues = new Set(['number', 'mode', 'reason', 'user', 'on', 'url', 'format', 'since', 'command']);
 
 /** `number=139&pass&url=https://crm…`: names always, values only for known harmless parameters. */
 export function describeParams(params: ReadonlyMap<string, string> | undefined, rawQuery: string): string {
@@ -46,7 +48,7 @@ function recordRequest(deps: ServerDeps, logger: Logger): Middleware {
 		}
 		const state = stateOf(ctx);
 		if (!state.outcome && ctx.status === 404 && !ctx.body) {
-			replyFailure(ctx, failure('not-found', `No such page: ${printable(ctx.path, 80)}. The local API lives under /cgi-bin/.`));
+			replyFailure(ctx, failure('not-found', `No such page: ${printable(ctx.path, 80)}. The local API lives under /cgi-bin/ (scripts: /api/).`));
 		}
 		const outcome = state.outcome ?? {status: ctx.status, code: 'ok', message: ''};
 		const level = outcome.status >= 500 ? 'error' : outcome.status >= 400 ? 'warn' : 'info';
@@ -86,7 +88,11 @@ export function createServer(deps: ServerDeps): Koa {
 	app
 		.use(recordRequest(deps, logger))
 		.use(securityHeaders())
-		.use(guardRequest(allowed, deps.peerCheck))
+		// /api refuses browsers before the general guard could answer a CORS preflight for it.
+		.use(guardApi())
+		.use(guardRequest(allowed, deps.peerCheck ?? peerCheckFor(deps.config)))
+		// JSON bodies: before readParams, which reads only urlencoded forms.
+		.use(apiRoutes(deps))
 		.use(readParams())
 		.use(router.routes());
 	return app;

@@ -3,14 +3,22 @@
 // One subscription to the store serialises each event once and sends it to every open client;
 // a client that cannot keep up is dropped rather than buffered without bound, so a stuck
 // browser tab can never slow the session down.
+//
+// Clients that are not web pages (no Origin header: browsers always send one on a WebSocket
+// handshake) are scripts and attached TUIs; they also get `activity` (the Events tab: the
+// backlog on connect, then what was added since the last send, batched per event-loop turn)
+// and `pops` (the Pops tab and the pending count: on connect and on each change), so an
+// attached TUI shows what the instance shows. CRM pages get exactly snapshot/event/gap.
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {WebSocket, WebSocketServer} from 'ws';
 import pino from 'pino';
 import {toStatusJson} from '../core/status.js';
 import type {SessionEvent} from '../core/types.js';
+import type {ActivityEntry} from '../session/activity-log.js';
 import type {ServerDeps} from './action.js';
 import {allowedOrigins, checkRequest} from './guard.js';
+import {peerCheckFor} from './peer-user.js';
 import {parseParams, printable} from './validate.js';
 
 export interface EventsSocketOptions {
@@ -33,6 +41,10 @@ export const eventsPath = '/events';
 interface Client {
 	ws: WebSocket;
 	alive: boolean;
+	/** Not a web page: also gets activity and pops messages. */
+	attached: boolean;
+	/** Id of the last activity entry this client was sent. */
+	activityId: number;
 }
 
 const statusText: Record<number, string> = {400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable'};
@@ -68,6 +80,8 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	// Clients only listen; a small payload limit stops anyone from making us buffer large frames.
 	const wss = new WebSocketServer({noServer: true, maxPayload: 4096, clientTracking: false, perMessageDeflate: false});
 	const clients = new Set<Client>();
+	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config);
+	let attachedCount = 0;
 
 	function send(client: Client, data: string): void {
 		const {ws} = client;
@@ -94,6 +108,43 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		for (const client of clients) send(client, data);
 	});
 
+	// Activity and pops: one send per event-loop turn however many entries were added in it
+	// (a burst of CGI requests adds one line each).
+	let activityFlush: NodeJS.Immediate | null = null;
+	let popsFlush: NodeJS.Immediate | null = null;
+	const activityMessage = (entries: readonly ActivityEntry[]) => JSON.stringify({type: 'activity', entries});
+	const popsMessage = () => JSON.stringify({type: 'pops', view: deps.instance!.pops.getSnapshot()});
+
+	function flushActivity() {
+		activityFlush = null;
+		const entries = activity.getEntries();
+		const last = entries.at(-1)?.id ?? 0;
+		// Usually every client is at the same place: serialise each batch once.
+		const batches = new Map<number, string>();
+		for (const client of clients) {
+			if (!client.attached || client.activityId >= last) continue;
+			const from = client.activityId;
+			let data = batches.get(from);
+			if (data === undefined) batches.set(from, (data = activityMessage(entries.filter((entry) => entry.id > from))));
+			client.activityId = last;
+			send(client, data);
+		}
+	}
+
+	const unsubscribeActivity = activity.subscribe(() => {
+		if (attachedCount > 0) activityFlush ??= setImmediate(flushActivity);
+	});
+
+	const unsubscribePops =
+		deps.instance?.pops.subscribe(() => {
+			if (attachedCount === 0) return;
+			popsFlush ??= setImmediate(() => {
+				popsFlush = null;
+				const data = popsMessage();
+				for (const client of clients) if (client.attached) send(client, data);
+			});
+		}) ?? (() => undefined);
+
 	const heartbeat = setInterval(() => {
 		for (const client of clients) {
 			if (!client.alive) {
@@ -106,9 +157,10 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	}, heartbeatMs);
 	heartbeat.unref();
 
-	function accept(ws: WebSocket, since: number | null) {
-		const client: Client = {ws, alive: true};
+	function accept(ws: WebSocket, since: number | null, attached: boolean) {
+		const client: Client = {ws, alive: true, attached, activityId: 0};
 		clients.add(client);
+		if (attached) attachedCount += 1;
 		activity.add('info', 'server', `WebSocket client connected${since === null ? '' : ` (since ${since})`}; ${clients.size} open`);
 		ws.on('pong', () => {
 			client.alive = true;
@@ -116,6 +168,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		ws.on('error', (error) => logger.warn({err: error}, 'WebSocket client error'));
 		ws.on('close', () => {
 			clients.delete(client);
+			if (attached) attachedCount -= 1;
 			activity.add('info', 'server', `WebSocket client disconnected; ${clients.size} open`);
 		});
 		// Replay and subscription happen in this same tick, so no event can fall between them.
@@ -123,17 +176,23 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		const replay = since === null ? null : since > current ? null : store.eventsSince(since);
 		if (since !== null && replay) {
 			for (const event of replay) send(client, eventMessage(event));
-			return;
+		} else {
+			// A seq from the future means ctidesk restarted (seq starts again at 0): the client's view is stale too.
+			if (since !== null) send(client, JSON.stringify({type: 'gap', since, seq: current}));
+			send(client, snapshotMessage());
 		}
-		// A seq from the future means ctidesk restarted (seq starts again at 0): the client's view is stale too.
-		if (since !== null) send(client, JSON.stringify({type: 'gap', since, seq: current}));
-		send(client, snapshotMessage());
+		if (!attached) return;
+		// The backlog, including the "connected" line above; later lines come from flushActivity.
+		const entries = activity.getEntries();
+		client.activityId = entries.at(-1)?.id ?? 0;
+		send(client, activityMessage(entries));
+		if (deps.instance) send(client, popsMessage());
 	}
 
 	return {
 		handleUpgrade(req, socket, head) {
 			const {path, since} = parseSince(req.url ?? '/');
-			const verdict = checkRequest(req, allowedOrigins(deps.config), deps.peerCheck);
+			const verdict = checkRequest(req, allowedOrigins(deps.config), peerCheck);
 			const refuse = (status: number, message: string) => {
 				activity.add('warn', 'server', `WebSocket ${printable(path, 60)} → ${status} ${message}`);
 				refuseUpgrade(socket, status, message);
@@ -141,7 +200,8 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 			if (!verdict.ok) return refuse(verdict.status, verdict.message);
 			if (path !== eventsPath) return refuse(404, `No WebSocket at ${printable(path, 60)}: use ${eventsPath}.`);
 			if (!since.ok) return refuse(400, since.message);
-			wss.handleUpgrade(req, socket, head, (ws) => accept(ws, since.value));
+			const attached = req.headers.origin === undefined;
+			wss.handleUpgrade(req, socket, head, (ws) => accept(ws, since.value, attached));
 		},
 		get clientCount() {
 			return clients.size;
@@ -149,6 +209,10 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		async close() {
 			clearInterval(heartbeat);
 			unsubscribe();
+			unsubscribeActivity();
+			unsubscribePops();
+			if (activityFlush) clearImmediate(activityFlush);
+			if (popsFlush) clearImmediate(popsFlush);
 			const closing = [...clients].map(
 				(client) =>
 					new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@
 //
 // The rules (README "CRM integration → Security"):
 // 1. Peer: the TCP peer must be a loopback address (we bind loopback only; this is defence in
-//    depth), and `guardPeer` is the slot for the same-user check of SPEC section 9.
+//    depth), then the PeerCheck: the same-user check of SPEC section 9 (peer-user.ts), which
+//    createServer and the events socket take from config.server (or deps.peerCheck).
 // 2. Host (DNS rebinding): a page on evil.example whose name was re-pointed at 127.0.0.1 still
 //    sends `Host: evil.example`; only localhost, 127.0.0.1 and [::1] with our port pass.
 // 3. Site (CSRF): a request that a browser marks as coming from another site (Sec-Fetch-Site
@@ -87,12 +88,12 @@ export function checkLoopback(socket: Socket): Verdict {
 }
 
 /**
- * The same-user check of SPEC section 9 plugs in here (Linux: the peer socket's owner from
- * /proc/net/tcp). Until then every loopback peer passes.
+ * Who may connect, beyond "from this machine": the same-user check of SPEC section 9 is one
+ * (peer-user.ts `peerCheckFor(config)`: Linux, the peer socket's owner from /proc/net/tcp).
  */
 export type PeerCheck = (socket: Socket) => Verdict;
 
-/** The named slot for that check: a later part replaces this body (or passes deps.peerCheck). */
+/** The default when a caller passes no check: every loopback peer (server.sameUserOnly=false). */
 export const guardPeer: PeerCheck = function guardPeer() {
 	return pass;
 };

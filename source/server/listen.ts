@@ -7,6 +7,7 @@ import type {AddressInfo} from 'node:net';
 import type Koa from 'koa';
 import type {ServerDeps} from './action.js';
 import {createEventsSocket, type EventsSocketOptions} from './events-socket.js';
+import {peerUserUnsupported} from './peer-user.js';
 
 export interface ListenError {
 	code: string;
@@ -106,6 +107,9 @@ export async function listenServer(app: Koa, deps: ListenDeps): Promise<ListenRe
 		const events = createEventsSocket(deps, deps);
 		for (const server of servers) server.on('upgrade', events.handleUpgrade);
 		deps.activity.add('info', 'server', `Local API on http://localhost:${port}/cgi-bin/ (${v6 ? '127.0.0.1 and ::1' : '127.0.0.1'})`);
+		// Fail closed, loudly: say once why every connection will be refused, and how to fix it.
+		const unsupported = deps.peerCheck ? null : peerUserUnsupported(deps.config);
+		if (unsupported) deps.activity.add('warn', 'server', `Local API: ${unsupported}`);
 		let closing: Promise<void> | null = null;
 		return {
 			port,

@@ -31,18 +31,23 @@ function connect(path = '/events', options: WebSocket.ClientOptions = {}) {
 	const harness = h!;
 	const ws = new WebSocket(`ws://127.0.0.1:${harness.port}${path}`, options);
 	sockets.push(ws);
+	// The CRM-facing stream (snapshot, event, gap) apart from what scripts and attached TUIs also get.
 	const messages: Message[] = [];
+	const extras: Message[] = [];
 	const waiters: Array<() => void> = [];
 	ws.on('message', (data: Buffer) => {
-		messages.push(JSON.parse(data.toString('utf8')) as Message);
+		const message = JSON.parse(data.toString('utf8')) as Message;
+		(message.type === 'activity' || message.type === 'pops' ? extras : messages).push(message);
 		for (const waiter of waiters.splice(0)) waiter();
 	});
-	const until = async (predicate: (all: Message[]) => boolean) => {
-		while (!predicate(messages)) {
+	const wait = async (list: Message[], predicate: (all: Message[]) => boolean) => {
+		while (!predicate(list)) {
 			await new Promise<void>((resolve) => waiters.push(resolve));
 		}
-		return messages;
+		return list;
 	};
+	const until = (predicate: (all: Message[]) => boolean) => wait(messages, predicate);
+	const untilExtra = (predicate: (all: Message[]) => boolean) => wait(extras, predicate);
 	const opened = new Promise<void>((resolve, reject) => {
 		ws.once('open', () => resolve());
 		ws.once('error', reject);
@@ -50,7 +55,7 @@ function connect(path = '/events', options: WebSocket.ClientOptions = {}) {
 	const closed = new Promise<{code: number; reason: string}>((resolve) =>
 		ws.once('close', (code, reason) => resolve({code, reason: reason.toString()})),
 	);
-	return {ws, messages, until, opened, closed};
+	return {ws, messages, extras, until, untilExtra, opened, closed};
 }
 
 /** Resolves with the HTTP status the server answered an upgrade with. */
@@ -204,5 +209,68 @@ describe('events socket', () => {
 		expect(refused.status).toBe(status);
 		expect(refused.body).not.toContain('"agent"');
 		expect(harness.store.getSnapshot()).toBe(before);
+	});
+});
+
+describe('events socket for scripts and attached TUIs', () => {
+	interface Entry {
+		id: number;
+		text: string;
+	}
+	const entriesOf = (extras: Message[]) =>
+		extras.filter((message) => message.type === 'activity').flatMap((message) => (message as unknown as {entries: Entry[]}).entries);
+
+	it('sends the activity backlog after the snapshot, then each new entry once, in order', async () => {
+		const harness = await start();
+		harness.activity.add('info', 'test', 'before connect');
+		const client = connect();
+		await client.until((all) => all.length >= 1);
+		const backlog = await client.untilExtra((all) => entriesOf(all).some((entry) => entry.text.startsWith('WebSocket client connected')));
+		expect(entriesOf(backlog).map((entry) => entry.text)).toContain('before connect');
+		for (let index = 0; index < 50; index += 1) harness.activity.add('info', 'test', `line ${index}`);
+		await fetch(`${harness.base}/cgi-bin/status.cgi`);
+		const all = await client.untilExtra((extras) => entriesOf(extras).some((entry) => entry.text.includes('/cgi-bin/status.cgi')));
+		const ids = entriesOf(all).map((entry) => entry.id);
+		// Every entry the log holds, each exactly once, strictly increasing.
+		expect(ids).toEqual(harness.activity.getEntries().map((entry) => entry.id).slice(0, ids.length));
+		expect(ids.every((id, index) => index === 0 || id > ids[index - 1]!)).toBe(true);
+		// 50 lines added in one turn travel as one message, not 50.
+		expect(all.filter((message) => message.type === 'activity').length).toBeLessThan(10);
+	});
+
+	it('sends the pops view on connect and on every change', async () => {
+		let view = {recent: [] as never[], fallbackLinks: [] as Array<{kind: string; url: string}>, pendingHidden: 0};
+		const listeners = new Set<() => void>();
+		const harness = await start({
+			instance: {
+				describe: () => {
+					throw new Error('not used');
+				},
+				shutdown: () => undefined,
+				openLink: async () => undefined,
+				pops: {getSnapshot: () => view, subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener))},
+			},
+		});
+		const client = connect();
+		const first = await client.untilExtra((all) => all.some((message) => message.type === 'pops'));
+		expect(first.find((message) => message.type === 'pops')).toEqual({type: 'pops', view});
+		view = {...view, pendingHidden: 3, fallbackLinks: [{kind: 'ring', url: 'https://crm.example.com/ring'}]};
+		for (const listener of listeners) listener();
+		const later = await client.untilExtra((all) => all.filter((message) => message.type === 'pops').length >= 2);
+		expect(later.filter((message) => message.type === 'pops').at(-1)).toEqual({type: 'pops', view});
+		expect(harness.activity.getEntries().length).toBeGreaterThan(0);
+	});
+
+	it('keeps a CRM page (it sends an Origin) to snapshot, event and gap only', async () => {
+		const harness = await start();
+		const page = connect('/events', {origin: crmOrigin});
+		const script = connect();
+		await page.until((all) => all.length >= 1);
+		await loginReady(harness.store);
+		harness.activity.add('info', 'test', 'a line');
+		await script.untilExtra((all) => entriesOf(all).some((entry) => entry.text === 'a line'));
+		const end = harness.store.getSnapshot().seq;
+		await page.until((all) => all.at(-1)?.seq === end);
+		expect(page.extras).toEqual([]);
 	});
 });

@@ -10,6 +10,8 @@ import {createSimDriver} from '../../source/cti/sim/sim-driver.js';
 import {createServer} from '../../source/server/create-server.js';
 import {listenServer} from '../../source/server/listen.js';
 import type {EventsSocketOptions} from '../../source/server/events-socket.js';
+import type {InstanceControl} from '../../source/server/action.js';
+import type {PeerCheck} from '../../source/server/guard.js';
 import {createActivityLog, type ActivityLog} from '../../source/session/activity-log.js';
 import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
 import {createFakeClock, type FakeClock} from '../helpers/fake-clock.js';
@@ -51,6 +53,8 @@ export interface HarnessOptions extends EventsSocketOptions {
 	wrapUpSeconds?: number;
 	replayLimit?: number;
 	logger?: Logger;
+	instance?: InstanceControl;
+	peerCheck?: PeerCheck;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -82,7 +86,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 	// As the app wires it: every activity entry also goes to the log file.
 	const logger = options.logger;
 	const activity = createActivityLog({now: () => clock.now(), ...(logger ? {sink: (entry) => logger.info({activity: entry}, entry.text)} : {})});
-	const deps = {store, config, activity, ...(logger ? {logger} : {})};
+	const deps = {
+		store,
+		config,
+		activity,
+		...(logger ? {logger} : {}),
+		...(options.instance ? {instance: options.instance} : {}),
+		...(options.peerCheck ? {peerCheck: options.peerCheck} : {}),
+	};
 	const app = createServer(deps);
 	const listening = await listenServer(app, {...deps, port: 0, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes});
 	if (listening.error) throw new Error(listening.error.message);
