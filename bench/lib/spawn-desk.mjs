@@ -1,0 +1,55 @@
+// Starts the real CLI (dist/cli.js) or the bare Ink baseline in a PTY, with the config and data
+// in a fresh temp dir (never the user's), a free local API port, and the simulator quiet (no
+// arrivals, no other agents), so nothing but the app itself runs.
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {freePort, spawnInPty} from './pty.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const toolbarMarker = '[l]Login';
+
+export async function spawnCtidesk({columns = 80, rows = 24} = {}) {
+	const dir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
+	const configDir = join(dir, 'config');
+	mkdirSync(configDir);
+	const off = {url: '', mode: 'off'};
+	writeFileSync(
+		join(configDir, 'config.json'),
+		JSON.stringify({
+			pbx: {sim: {arrivalsPerMinute: 0, otherAgents: 0}},
+			pops: {home: off, ring: off, answer: off, hangup: off},
+		}),
+	);
+	const port = await freePort();
+	const pty = spawnInPty(
+		[process.execPath, join(root, 'dist/cli.js'), '--port', String(port), '--no-browser'],
+		{
+			cwd: root,
+			env: {...process.env, CTIDESK_CONFIG_DIR: configDir, CTIDESK_DATA_DIR: join(dir, 'data')},
+			columns,
+			rows,
+		},
+	);
+	const stop = pty.stop;
+	pty.stop = async (quitKeys = 'q') => {
+		const result = await stop(quitKeys);
+		rmSync(dir, {recursive: true, force: true});
+		return result;
+	};
+	pty.port = port;
+	return pty;
+}
+
+export function spawnBare({tick = false, columns = 80, rows = 24} = {}) {
+	return spawnInPty(
+		[process.execPath, join(here, 'bare-ink-app.mjs'), ...(tick ? ['--tick'] : [])],
+		{
+			cwd: root,
+			columns,
+			rows,
+		},
+	);
+}
