@@ -265,7 +265,8 @@ export function createApp(deps: AppDeps): App {
 		openLink,
 		async start() {
 			await startPops();
-			await store.start();
+			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep
+			// CRM pages (and attached TUIs) from reaching ctidesk; commands answer pbx-unavailable meanwhile.
 			const started = await startLocalServer({store, config, activity, logger, instance}).catch(
 				(error: unknown): LocalApi => ({
 					ok: false,
@@ -296,6 +297,7 @@ export function createApp(deps: AppDeps): App {
 				setServerView({on: false, port: null, message: started.message});
 				activity.add('warn', 'server', started.message);
 			}
+			await store.start();
 		},
 		stop,
 	};

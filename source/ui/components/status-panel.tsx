@@ -15,6 +15,11 @@ export interface StatusPanelProps {
 	width: number;
 }
 
+/** The panel keeps one line per row; the full PBX message is in the status line and the Events tab. */
+function shorten(text: string, length: number): string {
+	return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
 export function StatusPanel({session, server, pendingPops, now, t, width}: StatusPanelProps) {
 	const {agent, pbx} = session;
 	const identity = agent.identity;
@@ -46,7 +51,7 @@ export function StatusPanel({session, server, pendingPops, now, t, width}: Statu
 					<Text color={pbx.connected ? 'green' : 'red'}>
 						{pbx.connected ? t('label.connected') : t('label.disconnected')}
 					</Text>
-					{!pbx.connected && pbx.message ? <Text color="red"> ({pbx.message})</Text> : null}
+					{!pbx.connected && pbx.message ? <Text color="red"> ({shorten(pbx.message, 36)})</Text> : null}
 				</Text>
 				<Text dimColor>{symbols.separator}</Text>
 				<Text wrap="truncate">
