@@ -15,6 +15,12 @@
 //   so we refuse (fail closed) and say to set server.sameUserOnly=false on a single-user machine.
 // - The verdict is kept per socket (a keep-alive connection is looked up once) and never across
 //   connections: a new connection may come from someone else on a reused port.
+// - Cost: the kernel builds /proc/net/tcp by walking its whole established-connection hash
+//   table (262,144 buckets on a 2-CPU VM), about 1-6 ms per read however few sockets there
+//   are. The read is synchronous on purpose: an asynchronous one (thread pool) would make the
+//   first request of each connection wait a macrotask, and Node's HTTP server drops the
+//   answer to a client that half-closes after its request (`nc -N`, `socket.end(request)`).
+//   A browser or script pays it once per connection; keep-alive requests pay nothing.
 import {readFileSync} from 'node:fs';
 import {endianness} from 'node:os';
 import type {Socket} from 'node:net';
@@ -237,10 +243,20 @@ export function decide(lookup: PeerLookup, ownUid: number | null, allowRoot: boo
 
 const allowAll: PeerCheck = () => ({ok: true});
 
-/** The check the config asks for: the same-user rule, or every loopback peer when sameUserOnly is off. */
+const checks = new WeakMap<object, PeerCheck>();
+
+/**
+ * The check the config asks for: the same-user rule, or every loopback peer when sameUserOnly
+ * is off. One per config object, so the HTTP and WebSocket guards share per-socket verdicts.
+ */
 export function peerCheckFor(config: Pick<Config, 'server'>): PeerCheck {
 	if (!config.server.sameUserOnly) return allowAll;
-	return createPeerUserCheck({ownUid: process.getuid?.() ?? null, allowRoot: config.server.allowRoot});
+	let check = checks.get(config);
+	if (!check) {
+		check = createPeerUserCheck({ownUid: process.getuid?.() ?? null, allowRoot: config.server.allowRoot});
+		checks.set(config, check);
+	}
+	return check;
 }
 
 /** Why the same-user rule cannot work here (to say once at start), or null when it can. */
