@@ -8,7 +8,7 @@ import type {Config} from './config/schema.js';
 import type {Paths} from './config/paths.js';
 import {createAuthenticator} from './session/authenticate.js';
 import type {Logger} from './logger.js';
-import {startLocalServer, type LocalApi} from './local-api.js';
+import type {LocalApi} from './local-api.js';
 import {createActivityLog, type ActivityLog} from './session/activity-log.js';
 import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
@@ -267,6 +267,8 @@ export function createApp(deps: AppDeps): App {
 			await startPops();
 			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep
 			// CRM pages (and attached TUIs) from reaching ctidesk; commands answer pbx-unavailable meanwhile.
+			// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
+			const {startLocalServer} = await import('./local-api.js');
 			const started = await startLocalServer({store, config, activity, logger, instance}).catch(
 				(error: unknown): LocalApi => ({
 					ok: false,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The only file that reads argv, env and the TTY: flags → config → the TUI, headless, or a client
 // of a running instance (attach, events, stop).
+import './production.js';
 import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
