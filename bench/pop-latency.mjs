@@ -1,7 +1,7 @@
 // Screen-pop latency, from the driver event to the pop leaving ctidesk, next to a baseline
 // measured in the same run.
 //
-//   npm run build && node bench/pop-latency.mjs [--calls 10000] [--json]
+//   npm run build && node bench/pop-latency.mjs [--calls 10000] [--json] [--journal-sync-delay MS]
 //
 // (a) browser pop: the simulator driver emits call-offered → session store → pop service →
 //     URL building → the real launcher → the moment open() is called (replaced by a recorder,
@@ -46,6 +46,8 @@ function argument(name, fallback) {
 }
 const calls = Number(argument('calls', '10000'));
 const asJson = process.argv.includes('--json');
+/** --journal-sync-delay MS: defer the journal's fsync (A/B against the default next-tick fsync). */
+const journalSyncDelayMs = Number(argument('journal-sync-delay', '0'));
 
 /** A manual clock for the simulator (time moves only when told), with real-time timers for the outbox. */
 function createManualClock() {
@@ -132,7 +134,7 @@ async function createDesk({pops, launcher, outbox, onEmit, journalDir}) {
 		allocateCallId: (now) => (lastId = nextCallId(lastId, now)),
 	});
 	const journal = journalDir
-		? await createPopJournal({file: join(journalDir, 'pop-journal.jsonl'), clock: realClock, onError: (message) => console.error(message)})
+		? await createPopJournal({file: join(journalDir, 'pop-journal.jsonl'), clock: realClock, syncDelayMs: journalSyncDelayMs, onError: (message) => console.error(message)})
 		: undefined;
 	// The driver's clock is the service's wall clock (event `at` and hand-off in one time base);
 	// performance.now() measures the rest, as in the app.
