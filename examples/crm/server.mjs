@@ -91,7 +91,7 @@ dl{display:grid;grid-template-columns:auto 1fr;gap:.2rem .8rem;margin:0}
 dt{color:#666}dd{margin:0;font-family:ui-monospace,monospace;word-break:break-all}
 a{color:#0b57d0}.actions a{display:inline-block;margin:.15rem .4rem .15rem 0}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.2rem .5rem .2rem 0;vertical-align:top}
-#cti-events{font-family:ui-monospace,monospace;font-size:.85rem;max-height:14rem;overflow:auto;padding-left:1.4rem}
+#cti-events{font-family:ui-monospace,monospace;font-size:.85rem;max-height:14rem;overflow:auto;list-style:none;padding:0;margin:0}
 .error{color:#b00020}.hint{color:#666;font-size:.9rem}
 `;
 
@@ -170,7 +170,7 @@ function mainPage({user, ctidesk, self, records}) {
 			'<dt>Call</dt><dd id="cti-call">—</dd>' +
 			'<dt>Queue</dt><dd id="cti-queue">—</dd>' +
 			'<dt>Event seq</dt><dd id="cti-seq">—</dd>' +
-			'</dl><h2>Events</h2><ol id="cti-events"></ol></section>' +
+			'</dl><h2>Events</h2><ul id="cti-events"></ul></section>' +
 			'<section class="actions"><h2>Agent</h2>' +
 			link('ready', cgi('ready.cgi'), 'Ready') +
 			link('away-break', cgi('away.cgi', {reason: 'break'}), 'Away (break)') +

@@ -4,7 +4,7 @@
 // so every request its pages make to http://localhost:<port> is cross-site, as in production;
 // evil.example.test is a site nobody allowed. Only the browser launcher is replaced: it loads
 // each URL ctidesk opens in a new page of the same browser context.
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {Browser, BrowserContext, Page, Request, Response} from 'playwright-core';
@@ -224,6 +224,10 @@ describe.skipIf(chromiumPath === null)(
 				.waitForEvent('response', (response) =>
 					response.url().startsWith(`${ctiBase}/cgi-bin/${path}`),
 				);
+			// The agent is looking at the CRM page. Chromium does not always make the opener the
+			// active tab again when a popup closes (after a form's popup it stays in the
+			// background), and a background tab paints no frames, so a click would wait forever.
+			await page.bringToFront();
 			await page.click(selector);
 			return {popup: await popup, response: await answer};
 		}
@@ -466,5 +470,80 @@ describe.skipIf(chromiumPath === null)(
 					),
 			).toBe(false);
 		});
+
+		it("(g) the CRM page's other links drive the agent and the call: away, hold, transfers, call with url=, logout", async () => {
+			const {page} = await signInToCrm();
+			await panelShows(page, {'cti-link': 'connected', 'cti-state': 'not-ready'});
+			const state = async () => {
+				const {agent} = await ctiStatus();
+				return agent.reason ? `${agent.state} (${agent.reason})` : agent.state;
+			};
+
+			await clickAction(page, '#away-lunch', 'away.cgi');
+			expect(await state()).toBe('not-ready (lunch)');
+			await clickAction(page, '#ready', 'ready.cgi');
+			expect(await state()).toBe('ready');
+			expect(await app.store.run({type: 'inject-call'})).toEqual({ok: true});
+			await panelShows(page, {'cti-state': 'ringing'});
+			await clickAction(page, '#answer', 'answer.cgi');
+			expect(await state()).toBe('talking');
+			await clickAction(page, '#hold', 'hold.cgi');
+			expect(await state()).toBe('held');
+			await clickAction(page, '#resume', 'hold.cgi');
+			expect(await state()).toBe('talking');
+			await clickAction(page, '#hold-toggle', 'hold.cgi');
+			expect(await state()).toBe('held');
+			await clickAction(page, '#hold-toggle', 'hold.cgi');
+			expect(await state()).toBe('talking');
+			// Consult from the transfer form, then back to the customer and a blind transfer by link.
+			await page.fill('#transfer-number', '2001');
+			await page.selectOption('#transfer-mode', 'consult');
+			await clickAction(page, '#transfer-submit', 'transfer.cgi');
+			expect(app.store.getSnapshot().call?.consult?.target).toBe('2001');
+			expect(await app.store.run({type: 'cancel-transfer'})).toEqual({ok: true});
+			await expect.poll(() => app.store.getSnapshot().call?.consult ?? null, waitLong).toBeNull();
+			if ((await state()) === 'held') await clickAction(page, '#resume', 'hold.cgi');
+			const transferred = app.store.getSnapshot().call!.callId;
+			await clickAction(page, '#transfer-blind', 'transfer.cgi');
+			expect(app.store.getSnapshot().recentCalls[0]).toMatchObject({
+				callId: transferred,
+				endCause: 'transferred',
+				transferTarget: '2001',
+				transferMode: 'blind',
+			});
+			await panelShows(page, {'cti-state': 'ready', 'cti-call': '—'});
+
+			// With url= the window goes to the CRM's call page instead of closing.
+			const {popup, response} = await clickOpeningWindow(
+				page,
+				'#call-page-13900001111',
+				'call.cgi',
+			);
+			expect(response.status()).toBe(302);
+			await popup.waitForURL(`${crmBase}/outbound?number=13900001111`);
+			expect(await popup.textContent('#outbound h2')).toBe('Calling 13900001111');
+			expect(popup.isClosed()).toBe(false);
+			expect(['dialing', 'talking']).toContain(await state());
+			await clickAction(page, '#hangup', 'hangup.cgi');
+			expect((await ctiStatus()).call).toBeNull();
+
+			await clickAction(page, '#phone-logout', 'logout.cgi');
+			expect(await state()).toBe('logged-out');
+			await panelShows(page, {'cti-state': 'logged-out', 'cti-sid': '—'});
+		});
 	},
 );
+
+describe('examples/crm/ctidesk.json', () => {
+	it('is a valid config whose pop URLs make the example CRM an allowed origin', () => {
+		const file = new URL('../../examples/crm/ctidesk.json', import.meta.url);
+		const validated = validateConfig(JSON.parse(readFileSync(file, 'utf8')));
+		if (!validated.ok) throw new Error(validated.message);
+		expect([...allowedOrigins(validated.config)]).toEqual(['http://localhost:8080']);
+		expect(validated.config.server.port).toBe(8180);
+		expect(validated.config.pops.hangup).toEqual({
+			url: 'http://localhost:8080/pop/hangup?src=ctidesk',
+			mode: 'hidden',
+		});
+	});
+});
