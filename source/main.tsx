@@ -1,7 +1,5 @@
-#!/usr/bin/env node
 // The only file that reads argv, env and the TTY: flags → config → the TUI, headless, or a client
 // of a running instance (attach, events, stop).
-import './production.js';
 import {spawn, spawnSync} from 'node:child_process';
 import {mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -49,7 +47,13 @@ const cli = meow(
 `,
 	{
 		importMeta: import.meta,
+		// meow prints help/version and exits at once, which loses the text when stdout is a pipe
+		// (`ctidesk --help | less`): print it ourselves and exit once it is written.
+		autoHelp: false,
+		autoVersion: false,
 		flags: {
+			help: {type: 'boolean', default: false},
+			version: {type: 'boolean', default: false},
 			config: {type: 'string'},
 			port: {type: 'string'},
 			pbx: {type: 'string'},
@@ -83,7 +87,15 @@ function runningInstance(paths: Paths): InstanceInfo | null {
 	return readInstanceFile(paths.runtimeDir);
 }
 
+function printAndExit(text: string): Promise<never> {
+	return new Promise(() => {
+		process.stdout.write(text + '\n', () => process.exit(0));
+	});
+}
+
 async function main() {
+	if (cli.flags.help) return printAndExit(cli.help);
+	if (cli.flags.version) return printAndExit(cli.pkg.version ?? '0.0.0');
 	const [command] = cli.input;
 	switch (command) {
 		case undefined:

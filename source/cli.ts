@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The entry point. React picks its build (development or production) when it is first loaded,
+// and the development build costs about twice the CPU per frame (bench/tui-render.mjs). The JSX
+// runtime import at the top of any .tsx module loads React, so NODE_ENV must be set here, before
+// anything else is imported — a mismatch of builds renders nothing at all.
+process.env['NODE_ENV'] ??= 'production';
+await import('./main.js');
