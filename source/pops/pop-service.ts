@@ -148,6 +148,8 @@ interface Awaiting {
 	id: number;
 	stamp: Stamp | null;
 	eventAt: number;
+	/** A pop of an earlier run, still queued when that run ended. */
+	earlier: boolean;
 }
 
 export function createPopService(options: PopServiceOptions): PopService {
@@ -162,7 +164,7 @@ export function createPopService(options: PopServiceOptions): PopService {
 	let nextId = Math.max(0, ...journal.recent().map((record) => record.id)) + 1;
 	let fallbackLinks: readonly FallbackLink[] = [];
 	let snapshot: PopSnapshot = {recent, pendingHidden: options.outbox?.getSnapshot().pending ?? 0, fallbackLinks};
-	/** Hidden pops waiting for the outbox, per (kind, callId) in order (the outbox delivers a call's pops in order). */
+	/** Hidden pops waiting for the outbox, per (kind, callId, masked URL), oldest first. */
 	const awaitingDelivery = new Map<string, Awaiting[]>();
 	/** The newest browser-mode pop of this run, with its full URL (never written to disk: it holds the sid). */
 	let lastBrowserPop: {kind: PopKind; callId: string | null; url: string} | null = null;
@@ -171,7 +173,7 @@ export function createPopService(options: PopServiceOptions): PopService {
 	// Hidden pops of the last run the outbox may still deliver: their records learn the outcome too.
 	for (const record of [...recent].reverse()) {
 		if (record.mode === 'hidden' && record.outcome === 'queued') {
-			awaitFor(record.kind, record.callId, {id: record.id, stamp: null, eventAt: record.at - record.latencyMs});
+			awaitFor(record.kind, record.callId, record.url, {id: record.id, stamp: null, eventAt: record.at - record.latencyMs, earlier: true});
 		}
 	}
 
@@ -200,12 +202,13 @@ export function createPopService(options: PopServiceOptions): PopService {
 		return Math.round((beforeArrival + Math.max(0, sinceArrival)) * 100) / 100;
 	}
 
-	function awaitKey(kind: string, callId: string | null) {
-		return `${kind}\u0000${callId ?? ''}`;
+	/** Masked, so that a pop of an earlier run (the journal keeps no sid) matches its outbox item too. */
+	function awaitKey(kind: string, callId: string | null, maskedUrl: string) {
+		return `${kind}\u0000${callId ?? ''}\u0000${maskedUrl}`;
 	}
 
-	function awaitFor(kind: string, callId: string | null, entry: Awaiting) {
-		const key = awaitKey(kind, callId);
+	function awaitFor(kind: string, callId: string | null, maskedUrl: string, entry: Awaiting) {
+		const key = awaitKey(kind, callId, maskedUrl);
 		const queue = awaitingDelivery.get(key) ?? [];
 		queue.push(entry);
 		awaitingDelivery.set(key, queue);
@@ -229,7 +232,7 @@ export function createPopService(options: PopServiceOptions): PopService {
 			at: clock.now(),
 			detail: reopen ? 'reopened by the agent' : null,
 		};
-		if (mode === 'hidden') awaitFor(kind, callId, {id, stamp, eventAt: stamp.eventAt});
+		if (mode === 'hidden') awaitFor(kind, callId, record.url, {id, stamp, eventAt: stamp.eventAt, earlier: false});
 		if (mode === 'browser') lastBrowserPop = {kind, callId, url};
 		recent = [record, ...recent].slice(0, recentLimit);
 		journal.record(record);
@@ -361,8 +364,8 @@ export function createPopService(options: PopServiceOptions): PopService {
 		changed();
 	}
 
-	function onSettled({item, outcome}: {item: {kind: string; callId: string | null}; outcome: 'delivered' | 'failed'}) {
-		const key = awaitKey(item.kind, item.callId);
+	function onSettled({item, outcome}: {item: {kind: string; url: string; callId: string | null}; outcome: 'delivered' | 'failed'}) {
+		const key = awaitKey(item.kind, item.callId, maskUrlSecrets(item.url));
 		const queue = awaitingDelivery.get(key);
 		const waiting = queue?.shift();
 		if (queue?.length === 0) awaitingDelivery.delete(key);
@@ -380,7 +383,17 @@ export function createPopService(options: PopServiceOptions): PopService {
 		start() {
 			if (unsubscribers.length > 0) return;
 			unsubscribers.push(store.onEvent(onEvent), launcher.onFallback(onFallback));
-			if (options.outbox) unsubscribers.push(options.outbox.subscribe(changed), options.outbox.onSettled(onSettled));
+			if (options.outbox) {
+				unsubscribers.push(options.outbox.subscribe(changed), options.outbox.onSettled(onSettled));
+				// Nothing pending: the earlier run's queued pops were settled before we listened.
+				if (options.outbox.getSnapshot().pending === 0) {
+					for (const [key, queue] of awaitingDelivery) {
+						const current = queue.filter((entry) => !entry.earlier);
+						if (current.length === 0) awaitingDelivery.delete(key);
+						else awaitingDelivery.set(key, current);
+					}
+				}
+			}
 			// Bare at start; if the session is already logged in (attach, restart), with its login.
 			const state = store.getSnapshot();
 			const sid = state.agent.sid;

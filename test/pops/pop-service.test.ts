@@ -848,3 +848,54 @@ describe('reopenLast and latency', () => {
 		expect(service.getSnapshot().recent[0]).toMatchObject({kind: 'ring', latencyMs: 0.37, deliveredMs: null});
 	});
 });
+
+describe('hidden pops queued when ctidesk stopped', () => {
+	it('marks the earlier run’s record delivered, with its delivery latency, when the next run’s outbox delivers it', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'ctidesk-requeue-'));
+		const crm = await startFakeCrm();
+		const journals: PopJournal[] = [];
+		const outboxes: Outbox[] = [];
+		try {
+			await crm.stop(); // the CRM is down during the call
+			const clock = createFakeClock();
+			const off = {url: '', mode: 'off' as const};
+			const pops: PopSettings = {home: off, ring: {url: `${crm.origin}/ring`, mode: 'hidden'}, answer: off, hangup: off, loginParams: 'sid', ringOnDial: false};
+			async function runOnce() {
+				const journal = await createPopJournal({file: join(dir, 'pop-journal.jsonl'), clock});
+				journals.push(journal);
+				const outbox = await createOutbox({dir: join(dir, 'outbox'), clock, backoff: {initialMs: 60_000, maxMs: 60_000}});
+				outboxes.push(outbox);
+				const store = createSessionStore({driver: createSimDriver(simOptions, clock), clock, authenticate: () => identity, wrapUpSeconds: 0, allocateCallId: (now) => nextCallId(null, now)});
+				stores.push(store);
+				const launcher = createLauncher({browserCommand: '', noBrowser: false, clipboard: false, outbox, env: {}, openUrl: () => Promise.resolve(undefined)});
+				const service = createPopService({store, settings: pops, launcher, outbox, journal, clock});
+				services.push(service);
+				service.start();
+				return {store, service, outbox, journal};
+			}
+			const first = await runOnce();
+			await first.store.start();
+			await first.store.run({type: 'login', user: '101', password: 'x'});
+			await first.store.run({type: 'ready'});
+			await first.store.run({type: 'inject-call'});
+			await vi.waitFor(() => expect(first.outbox.getSnapshot().lastError).not.toBeNull());
+			expect(first.service.getSnapshot().recent[0]).toMatchObject({kind: 'ring', outcome: 'queued', deliveredMs: null});
+			await first.outbox.close();
+			first.service.stop();
+			await first.journal.close();
+
+			clock.advance(120_000);
+			await crm.start();
+			const second = await runOnce();
+			await crm.waitForRequests(1);
+			await vi.waitFor(() => expect(second.service.getSnapshot().recent[0]).toMatchObject({kind: 'ring', outcome: 'delivered'}));
+			// From the PBX event in the first run to the 2xx in the second: the time it really took.
+			expect(second.service.getSnapshot().recent[0]!.deliveredMs).toBeGreaterThanOrEqual(120_000);
+		} finally {
+			for (const outbox of outboxes) await outbox.close();
+			for (const journal of journals) await journal.close();
+			await crm.close();
+			await rm(dir, {recursive: true, force: true});
+		}
+	});
+});
