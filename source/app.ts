@@ -90,12 +90,14 @@ export function createApp(deps: AppDeps): App {
 	});
 	const history = createHistory(paths.historyFile);
 	const driver = deps.driver ?? createDriver(config, clock);
+	const callIds = createCallIdAllocator(paths.callIdFile);
 	const store = createSessionStore({
 		driver,
 		clock,
 		authenticate: createAuthenticator(config),
 		wrapUpSeconds: config.wrapUpSeconds,
-		allocateCallId: createCallIdAllocator(paths.callIdFile),
+		allocateCallId: callIds.allocate,
+		releaseCallId: callIds.release,
 		recentCalls: history.readRecent(50),
 	});
 

@@ -1,4 +1,6 @@
-// Persists the last issued call id so ids stay unique within a day across restarts.
+// Persists the last issued call id, so ids stay unique within a day across restarts, and the
+// callid of every call still up, so a call that outlives a restart (the PBX reports it again
+// after the resync) keeps the callid its ring pop already carried.
 import {
 	closeSync,
 	fsyncSync,
@@ -11,21 +13,31 @@ import {
 import {dirname} from 'node:path';
 import {isCallId, nextCallId} from '../core/call-id.js';
 
-export function createCallIdAllocator(file: string): (now: number) => string {
-	let last: string | null = readLast(file);
-	return (now) => {
-		// Read the file again each time: another allocator on the same file (a second instance,
-		// a headless session and a one-off command) may have issued ids since we last looked.
-		const stored = readLast(file);
-		if (stored !== null && (last === null || stored > last)) last = stored;
-		const id = nextCallId(last, now);
-		last = id;
+interface Stored {
+	last: string | null;
+	/** pbxCallId → the callid given to that call and when (calls still up). */
+	active: Record<string, {callId: string; at: number}>;
+}
+
+export interface CallIdAllocator {
+	/** The callid for a call: the one it already had when this PBX call is still known, else a new one. */
+	allocate(now: number, pbxCallId?: string): string;
+	/** The call ended: forget its handle. */
+	release(pbxCallId: string): void;
+}
+
+/** A call is never up this long; older entries are leftovers of a crash. */
+const activeLimitMs = 24 * 60 * 60 * 1000;
+
+export function createCallIdAllocator(file: string): CallIdAllocator {
+	let state = read(file);
+	const save = () => {
 		try {
 			mkdirSync(dirname(file), {recursive: true});
 			const temporary = `${file}.${process.pid}.tmp`;
 			const fd = openSync(temporary, 'w', 0o600);
 			try {
-				writeSync(fd, id);
+				writeSync(fd, JSON.stringify(state));
 				fsyncSync(fd);
 			} finally {
 				closeSync(fd);
@@ -34,15 +46,50 @@ export function createCallIdAllocator(file: string): (now: number) => string {
 		} catch {
 			// Disk trouble must not stop a call from ringing; the id is still unique in this run.
 		}
-		return id;
+	};
+	return {
+		allocate(now, pbxCallId) {
+			// Read the file again each time: another allocator on the same file (a second instance,
+			// a headless session and a one-off command) may have issued ids since we last looked.
+			const stored = read(file);
+			if (stored.last !== null && (state.last === null || stored.last > state.last))
+				state.last = stored.last;
+			state.active = {...stored.active, ...state.active};
+			for (const [key, entry] of Object.entries(state.active)) {
+				if (now - entry.at > activeLimitMs) delete state.active[key];
+			}
+			const known = pbxCallId === undefined ? undefined : state.active[pbxCallId];
+			if (known) return known.callId;
+			const id = nextCallId(state.last, now);
+			state.last = id;
+			if (pbxCallId !== undefined) state.active[pbxCallId] = {callId: id, at: now};
+			save();
+			return id;
+		},
+		release(pbxCallId) {
+			if (!(pbxCallId in state.active)) return;
+			delete state.active[pbxCallId];
+			save();
+		},
 	};
 }
 
-function readLast(file: string): string | null {
+function read(file: string): Stored {
+	let text: string;
 	try {
-		const value = readFileSync(file, 'utf8').trim();
-		return isCallId(value) ? value : null;
+		text = readFileSync(file, 'utf8').trim();
 	} catch {
-		return null;
+		return {last: null, active: {}};
+	}
+	// Earlier versions stored the bare last id.
+	if (isCallId(text)) return {last: text, active: {}};
+	try {
+		const value = JSON.parse(text) as Partial<Stored>;
+		return {
+			last: typeof value.last === 'string' && isCallId(value.last) ? value.last : null,
+			active: value.active && typeof value.active === 'object' ? value.active : {},
+		};
+	} catch {
+		return {last: null, active: {}};
 	}
 }

@@ -45,7 +45,9 @@ export interface SessionStoreOptions {
 	/** Seconds of wrap-up after an answered call; 0 for none. */
 	wrapUpSeconds: number;
 	/** Next seed-format call id (persisted by the caller so ids stay unique across restarts). */
-	allocateCallId(now: number): string;
+	allocateCallId(now: number, pbxCallId: string): string;
+	/** The call with this PBX handle ended (lets the allocator forget it). */
+	releaseCallId?(pbxCallId: string): void;
 	/** Finished calls from earlier runs, newest first, for the History tab. */
 	recentCalls?: CallRecord[];
 	/** Fresh session id for a login; ≥128 random bits. */
@@ -110,7 +112,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		if (event.type === 'call-offered' || event.type === 'call-dialing') {
 			if (state.call) return; // one call at a time: not ours to show
 			seq += 1;
-			dispatch({...event, seq, callId: options.allocateCallId(event.at)});
+			dispatch({...event, seq, callId: options.allocateCallId(event.at, event.pbxCallId)});
 			interruptWrapUp(event.at);
 			return;
 		}
@@ -123,6 +125,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		seq += 1;
 		dispatch({...event, seq});
 		if (event.type === 'call-ended' && wasAnswered !== null) {
+			options.releaseCallId?.(event.pbxCallId);
 			const resume = interrupted;
 			interrupted = null;
 			if (wasAnswered) {

@@ -547,13 +547,15 @@ describe('the pop journal across a restart in the middle of a call', () => {
 		const view = processView(pbx);
 		const journal = await createPopJournal({file: join(dir, 'pop-journal.jsonl'), clock});
 		journals.push(journal);
+		const callIds = createCallIdAllocator(join(dir, 'call-id.json'));
 		const store = createSessionStore({
 			driver: view.driver,
 			clock,
 			authenticate: () => identity,
 			wrapUpSeconds: 0,
-			// The real allocator on the shared data dir: the new process gives the call a new callId.
-			allocateCallId: createCallIdAllocator(join(dir, 'call-id.json')),
+			// The real allocator on the shared data dir: a call that outlives the restart keeps its callId.
+			allocateCallId: callIds.allocate,
+			releaseCallId: callIds.release,
 		});
 		let pendingKind = '';
 		const launcher = createLauncher({
@@ -612,13 +614,13 @@ describe('the pop journal across a restart in the middle of a call', () => {
 		second.view.inject({type: 'call-offered', at: call.startedAt, pbxCallId, origin, number, callerId, calledId, groupId});
 		if (answeredBefore) second.view.inject({type: 'call-answered', at: call.answeredAt!, pbxCallId});
 		const resumed = second.store.getSnapshot().call!;
-		expect(resumed.callId).not.toBe(call.callId); // the session gave it a new id…
+		expect(resumed.callId).toBe(call.callId); // the session kept the call's id across the restart…
 		expect(opened.map(([kind]) => kind)).toEqual(answeredBefore ? ['ring', 'answer'] : ['ring']);
 
 		if (!answeredBefore) await second.run({type: 'answer'});
 		await second.run({type: 'hangup'});
 		expect(opened.map(([kind]) => kind)).toEqual(['ring', 'answer', 'hangup']);
-		// …but every pop of the call carries the callid the CRM got with the ring pop.
+		// …and every pop of the call carries the callid the CRM got with the ring pop.
 		expect(new Set(opened.map(([, url]) => url.searchParams.get('callid')))).toEqual(new Set([call.callId]));
 		// A late duplicate end fires nothing more.
 		second.view.inject({type: 'call-ended', at: clock.now(), pbxCallId, cause: 'agent-hangup'});
@@ -628,7 +630,7 @@ describe('the pop journal across a restart in the middle of a call', () => {
 		expect(second.service.getSnapshot().recent.every((record) => record.callId === call.callId)).toBe(true);
 	});
 
-	it('a new call after the restart that reuses a PBX handle is a new call: it rings', async () => {
+	it('a new call after the restart is a new call: it rings with a new callid', async () => {
 		dir = await mkdtemp(join(tmpdir(), 'ctidesk-journal-'));
 		const clock = createFakeClock();
 		const pbx = createSimDriver(simOptions, clock);
@@ -643,9 +645,8 @@ describe('the pop journal across a restart in the middle of a call', () => {
 		clock.advance(3000);
 		const second = await startProcess(pbx, clock, opened, pops);
 		await second.run({type: 'login', user: '101', password: 'x'});
-		// Same handle and number (a simulator numbering its calls from 1 again), but it starts now.
-		const {pbxCallId, origin, number, callerId, calledId, groupId} = call;
-		second.view.inject({type: 'call-offered', at: clock.now(), pbxCallId, origin, number, callerId, calledId, groupId});
+		const {origin, number, callerId, calledId, groupId} = call;
+		second.view.inject({type: 'call-offered', at: clock.now(), pbxCallId: `${call.pbxCallId}-next`, origin, number, callerId, calledId, groupId});
 		expect(opened.map(([kind]) => kind)).toEqual(['ring', 'ring']);
 		expect(opened[1]![1].searchParams.get('callid')).toBe(second.store.getSnapshot().call!.callId);
 		expect(opened[1]![1].searchParams.get('callid')).not.toBe(call.callId);

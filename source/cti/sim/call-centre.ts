@@ -190,7 +190,10 @@ export function createCallCentre(
 	let offerRetry: Happening | null = null;
 	let lastId = 0;
 
-	const nextId = (): string => `sim-${++lastId}`;
+	// Ids carry the run's start so a call of this run is never mistaken for one of an earlier
+	// run (the session keeps a call's callid across restarts by this handle).
+	const runTag = startedAt.toString(36);
+	const nextId = (): string => `sim-${runTag}-${++lastId}`;
 	const drawPatience = (): number => Math.round(random.uniform(0.5, 1.5) * patienceMs);
 	const drawTalk = (): number => Math.max(second, Math.round(random.exponential(talkMs)));
 	// A colleague brought in to help says their piece and goes: shorter than the customer.
