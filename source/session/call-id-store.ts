@@ -30,7 +30,7 @@ export interface CallIdAllocator {
 const activeLimitMs = 24 * 60 * 60 * 1000;
 
 export function createCallIdAllocator(file: string): CallIdAllocator {
-	let state = read(file);
+	const state = read(file);
 	const save = () => {
 		try {
 			mkdirSync(dirname(file), {recursive: true});
@@ -54,10 +54,11 @@ export function createCallIdAllocator(file: string): CallIdAllocator {
 			const stored = read(file);
 			if (stored.last !== null && (state.last === null || stored.last > state.last))
 				state.last = stored.last;
-			state.active = {...stored.active, ...state.active};
-			for (const [key, entry] of Object.entries(state.active)) {
-				if (now - entry.at > activeLimitMs) delete state.active[key];
-			}
+			state.active = Object.fromEntries(
+				Object.entries({...stored.active, ...state.active}).filter(
+					([, entry]) => now - entry.at <= activeLimitMs,
+				),
+			);
 			const known = pbxCallId === undefined ? undefined : state.active[pbxCallId];
 			if (known) return known.callId;
 			const id = nextCallId(state.last, now);
@@ -68,7 +69,9 @@ export function createCallIdAllocator(file: string): CallIdAllocator {
 		},
 		release(pbxCallId) {
 			if (!(pbxCallId in state.active)) return;
-			delete state.active[pbxCallId];
+			state.active = Object.fromEntries(
+				Object.entries(state.active).filter(([key]) => key !== pbxCallId),
+			);
 			save();
 		},
 	};
