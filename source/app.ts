@@ -54,6 +54,8 @@ export interface App {
 	pops: ExternalSource<PopsView>;
 	/** Opens a preset CRM link the way a browser-mode pop opens (or shows it as a link). */
 	openLink(url: string): Promise<void>;
+	/** Re-opens the newest browser pop (the agent asked; it is not a second pop). */
+	reopenLastPop(): Promise<void>;
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
@@ -265,6 +267,10 @@ export function createApp(deps: AppDeps): App {
 		pops,
 		server,
 		openLink,
+		async reopenLastPop() {
+			const result = await popService?.reopenLast();
+			if (result && !result.ok) activity.add('warn', 'pops', result.message);
+		},
 		async start() {
 			await startPops();
 			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep

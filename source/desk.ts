@@ -115,6 +115,7 @@ export function createDesk(app: App, configFile: string): Desk {
 		server: app.server,
 		settings: deskSettings(config),
 		openLink: app.openLink,
+		reopenLastPop: app.reopenLastPop,
 		admin: createAdminSettings(config, configFile),
 		now: Date.now,
 		mode: 'local',

@@ -629,6 +629,7 @@ function TabBody({
 					call={session.call}
 					lastCall={session.recentCalls[0] ?? null}
 					fallbackLinks={pops.fallbackLinks}
+					pops={pops.recent}
 					now={now}
 					t={t}
 					width={width}

@@ -6,11 +6,14 @@ import type {PopsView} from '../desk.js';
 import type {Translate} from '../i18n/index.js';
 import {stateColor, symbols} from '../theme.js';
 import {TerminalLink} from './terminal-link.js';
+import {formatLatency, selectCallPopLatencies} from '../../pops/call-pop-latency.js';
 
 export interface CallViewProps {
 	call: Call | null;
 	lastCall: CallRecord | null;
 	fallbackLinks: PopsView['fallbackLinks'];
+	/** The pops fired, newest first: the Call tab shows this call's latencies. */
+	pops: PopsView['recent'];
 	now: number;
 	t: Translate;
 	width: number;
@@ -30,7 +33,26 @@ function Field({label, value, width}: {label: string; value: string; width: numb
 	);
 }
 
-export function CallView({call, lastCall, fallbackLinks, now, t, width, height}: CallViewProps) {
+/** "ring 0.4 ms · answer 0.3 ms · hangup 0.2 ms → 4.1 ms" for one call. */
+function popLatencies(pops: PopsView['recent'], callId: string): string {
+	return selectCallPopLatencies(pops, callId)
+		.map(
+			(pop) =>
+				`${pop.kind} ${formatLatency(pop.latencyMs)}${pop.deliveredMs === null ? '' : ` → ${formatLatency(pop.deliveredMs)}`}`,
+		)
+		.join(' · ');
+}
+
+export function CallView({
+	call,
+	lastCall,
+	fallbackLinks,
+	pops,
+	now,
+	t,
+	width,
+	height,
+}: CallViewProps) {
 	const half = Math.floor(width / 2);
 	const links = fallbackLinks.slice(0, Math.max(0, height - 6));
 	if (!call) {
@@ -41,6 +63,12 @@ export function CallView({call, lastCall, fallbackLinks, now, t, width, height}:
 					<Text dimColor wrap="truncate">
 						{lastCall.origin === 1 ? symbols.inbound : symbols.outbound} {lastCall.number} ·{' '}
 						{lastCall.callId} · {t(`cause.${lastCall.endCause}`)}
+						{lastCall.disposition ? ` · [${lastCall.disposition}]` : ''}
+					</Text>
+				)}
+				{lastCall && popLatencies(pops, lastCall.callId) && (
+					<Text dimColor wrap="truncate">
+						{t('tab.pops')}: {popLatencies(pops, lastCall.callId)}
 					</Text>
 				)}
 				{links.map((link) => (
@@ -79,7 +107,16 @@ export function CallView({call, lastCall, fallbackLinks, now, t, width, height}:
 						width={width - half}
 					/>
 				)}
+				{!call.consult && call.conferenceWith && (
+					<Field label={t('label.conference')} value={call.conferenceWith} width={width - half} />
+				)}
 			</Box>
+			{call.muted && <Text color="yellow">{t('label.muted')}</Text>}
+			{popLatencies(pops, call.callId) && (
+				<Text dimColor wrap="truncate">
+					{t('tab.pops')}: {popLatencies(pops, call.callId)}
+				</Text>
+			)}
 			{links.map((link) => (
 				<TerminalLink key={link.kind + link.url} label={link.kind} url={link.url} />
 			))}

@@ -51,7 +51,9 @@ export function StatusPanel({session, server, pendingPops, now, t, width}: Statu
 					<Text color={pbx.connected ? 'green' : 'red'}>
 						{pbx.connected ? t('label.connected') : t('label.disconnected')}
 					</Text>
-					{!pbx.connected && pbx.message ? <Text color="red"> ({shorten(pbx.message, 36)})</Text> : null}
+					{!pbx.connected && pbx.message ? (
+						<Text color="red"> ({shorten(pbx.message, 36)})</Text>
+					) : null}
 				</Text>
 				<Text dimColor>{symbols.separator}</Text>
 				<Text wrap="truncate">

@@ -33,6 +33,8 @@ export const en = {
 	'tab.pops': 'Pops',
 	'label.popsEmpty': 'No pops yet.',
 	'label.latency': 'latency',
+	'label.conference': '3-way',
+	'label.muted': 'Muted: the customer cannot hear you.',
 	'action.redraw': 'Redraw',
 	'action.nextTab': 'Next tab',
 	'state.logged-out': 'Logged out',

@@ -34,6 +34,8 @@ export const zhCN: Record<MessageKey, string> = {
 	'tab.pops': '弹屏',
 	'label.popsEmpty': '暂无弹屏。',
 	'label.latency': '延迟',
+	'label.conference': '三方',
+	'label.muted': '已静音：客户听不到您的声音。',
 	'action.redraw': '重绘',
 	'action.nextTab': '切换页',
 	'state.logged-out': '未登录',
