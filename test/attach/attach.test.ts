@@ -1,5 +1,5 @@
 // The session outlives the terminal (SPEC section 9), end to end: the real headless instance
-// (`node dist/cli.js --headless`, built once into a cache folder) in a child process, attached
+// (`node dist/cli.js --headless`, dist/ built by test/global-setup.ts) in a child process, attached
 // TUIs that connect over the local API and die, `ctidesk events --json` across a dropped link,
 // and `ctidesk stop`. The instance runs the embedded simulator with no arrivals, no pops and
 // no wrap-up, in temp config and data dirs.
@@ -16,10 +16,7 @@ import {connectRemoteDesk, type RemoteDesk} from '../../source/attach/remote-des
 import {resolvePaths} from '../../source/config/paths.js';
 import type {SessionState} from '../../source/core/types.js';
 
-const root = resolve(import.meta.dirname, '../..');
-// Inside node_modules so the built files resolve their dependencies from the repo's node_modules.
-const cache = join(root, 'node_modules', '.cache', 'ctidesk-attach-test');
-const dist = join(cache, 'dist');
+const dist = resolve(import.meta.dirname, '../../dist');
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -72,14 +69,7 @@ async function waitState(desk: RemoteDesk, predicate: (state: SessionState) => b
 }
 
 beforeAll(async () => {
-	// One build of the real CLI (incremental: later runs only recompile what changed). Type
-	// errors elsewhere in a shared checkout do not stop tsc from emitting; a missing file does.
-	const build = spawnSync(
-		process.execPath,
-		[join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', dist, '--incremental', '--tsBuildInfoFile', join(cache, 'build.tsbuildinfo')],
-		{cwd: root, encoding: 'utf8'},
-	);
-	if (!existsSync(join(dist, 'cli.js'))) throw new Error(`build failed:\n${build.stdout}${build.stderr}`);
+	if (!existsSync(join(dist, 'cli.js'))) throw new Error('dist/cli.js is missing: test/global-setup.ts builds it (npx tsc -p tsconfig.build.json)');
 
 	home = mkdtempSync(join(tmpdir(), 'ctidesk-attach-'));
 	env = {...process.env, CTIDESK_CONFIG_DIR: join(home, 'config'), CTIDESK_DATA_DIR: join(home, 'data'), XDG_RUNTIME_DIR: join(home, 'run')};
@@ -101,7 +91,7 @@ beforeAll(async () => {
 	const paths = resolvePaths({env});
 	instance = await until(() => readInstanceFile(paths.runtimeDir), 'the instance file');
 	expect(instance.port).toBe(port);
-}, 180_000);
+}, 60_000);
 
 afterAll(async () => {
 	for (const desk of desks) desk.close();
