@@ -58,3 +58,11 @@ export function formatDuration(ms: number): string {
 	const ss = String(seconds).padStart(2, '0');
 	return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${ss}` : `${minutes}:${ss}`;
 }
+
+/** "hh:mm:ss" in local time, for lists of events, calls and pops. */
+export function formatClockTime(epochMs: number): string {
+	const date = new Date(epochMs);
+	return [date.getHours(), date.getMinutes(), date.getSeconds()]
+		.map((part) => String(part).padStart(2, '0'))
+		.join(':');
+}

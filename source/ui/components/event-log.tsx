@@ -1,16 +1,10 @@
 // A scrolling log of what happened; renders only the newest lines that fit (INK-PITFALLS 10).
 import {Box, Text} from 'ink';
+import {formatClockTime} from '../../core/selectors.js';
 import type {ActivityEntry} from '../../session/activity-log.js';
 import type {Translate} from '../i18n/index.js';
 
 const levelColor = {info: undefined, warn: 'yellow', error: 'red'} as const;
-
-function clock(epochMs: number): string {
-	const date = new Date(epochMs);
-	return [date.getHours(), date.getMinutes(), date.getSeconds()]
-		.map((part) => String(part).padStart(2, '0'))
-		.join(':');
-}
 
 export function EventLog({
 	entries,
@@ -29,7 +23,7 @@ export function EventLog({
 			{entries.length === 0 && <Text dimColor>{t('label.eventsEmpty')}</Text>}
 			{visible.map((entry) => (
 				<Text key={entry.id} color={levelColor[entry.level]} wrap="truncate">
-					<Text dimColor>{clock(entry.at)}</Text> <Text dimColor>[{entry.source}]</Text>{' '}
+					<Text dimColor>{formatClockTime(entry.at)}</Text> <Text dimColor>[{entry.source}]</Text>{' '}
 					{entry.text}
 				</Text>
 			))}

@@ -1,16 +1,9 @@
 // This shift's (and earlier) finished calls, newest first.
 import {Box, Text} from 'ink';
-import {formatDuration} from '../../core/selectors.js';
+import {formatDuration, formatClockTime} from '../../core/selectors.js';
 import type {CallRecord} from '../../core/types.js';
 import type {Translate} from '../i18n/index.js';
 import {symbols} from '../theme.js';
-
-function clock(epochMs: number): string {
-	const date = new Date(epochMs);
-	return [date.getHours(), date.getMinutes(), date.getSeconds()]
-		.map((part) => String(part).padStart(2, '0'))
-		.join(':');
-}
 
 export function HistoryTable({
 	records,
@@ -44,7 +37,7 @@ export function HistoryTable({
 			{visible.map((record) => (
 				<Box key={record.callId}>
 					<Box width={10} flexShrink={0}>
-						<Text>{clock(record.startedAt)}</Text>
+						<Text>{formatClockTime(record.startedAt)}</Text>
 					</Box>
 					<Box width={20} flexShrink={0}>
 						<Text wrap="truncate">

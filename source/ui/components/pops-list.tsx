@@ -1,15 +1,9 @@
 // The Pops tab: every pop that fired, newest first, with its outcome and measured latency
 // (driver event → hand-off, and → delivered for hidden pops).
 import {Box, Text} from 'ink';
+import {formatClockTime} from '../../core/selectors.js';
 import type {PopEntryView} from '../desk.js';
 import type {Translate} from '../i18n/index.js';
-
-function clock(epochMs: number): string {
-	const date = new Date(epochMs);
-	return [date.getHours(), date.getMinutes(), date.getSeconds()]
-		.map((part) => String(part).padStart(2, '0'))
-		.join(':');
-}
 
 export function formatLatency(entry: Pick<PopEntryView, 'latencyMs' | 'deliveredMs'>): string {
 	const handOff = `${entry.latencyMs.toFixed(1)} ms`;
@@ -40,7 +34,7 @@ export function PopsList({
 			{entries.length === 0 && <Text dimColor>{t('label.popsEmpty')}</Text>}
 			{entries.slice(0, height).map((entry) => (
 				<Text key={entry.id} wrap="truncate">
-					<Text dimColor>{clock(entry.at)}</Text> {entry.kind.padEnd(7)}{' '}
+					<Text dimColor>{formatClockTime(entry.at)}</Text> {entry.kind.padEnd(7)}{' '}
 					<Text color={outcomeColor[entry.outcome]}>{entry.outcome.padEnd(9)}</Text>
 					<Text dimColor>{formatLatency(entry).padEnd(18)}</Text> {entry.callId ?? ''} {entry.url}
 				</Text>
