@@ -30,7 +30,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const fixturesDir = join(root, 'test/fixtures/asterisk-ami');
 const peersDir = join(here, '.peers');
-const distAmi = join(root, 'dist/cti/asterisk/ami');
+// --dist <dir> measures another build (e.g. a copy of the previous one) without touching dist/.
+const distDir = argument('dist', join(root, 'dist'));
+const distAmi = join(distDir, 'cti/asterisk/ami');
 const PEERS = ['yana', 'ami-io', 'asterisk-manager'];
 const IMPLEMENTATIONS = ['ctidesk', ...PEERS];
 const TARGET_TCP = 3;
@@ -374,9 +376,13 @@ function ensurePeers() {
 
 function runChild(args, timeoutMs) {
 	return new Promise((resolve) => {
-		const child = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], {
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
+		const child = spawn(
+			process.execPath,
+			[fileURLToPath(import.meta.url), ...args, '--dist', distDir],
+			{
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
 		let out = '';
 		let err = '';
 		child.stdout.on('data', (data) => (out += data));
