@@ -81,7 +81,17 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 			case 'gap':
 				return; // a fresh snapshot follows
 			case 'activity': {
-				const merged = [...activity.get(), ...message.entries];
+				// After a reconnect the instance sends its backlog again: keep each entry once.
+				// Ids only grow within one instance run; a restarted instance starts again at 1,
+				// and then its entries replace ours.
+				const current = activity.get();
+				const lastId = current.at(-1)?.id ?? 0;
+				const restarted = message.entries.length > 0 && message.entries[0]!.id === 1 && lastId >= 1;
+				const fresh = restarted
+					? message.entries
+					: message.entries.filter((entry) => entry.id > lastId);
+				if (fresh.length === 0) return;
+				const merged = restarted ? fresh : [...current, ...fresh];
 				activity.set(merged.slice(Math.max(0, merged.length - activityLimit)));
 				return;
 			}

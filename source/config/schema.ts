@@ -273,7 +273,7 @@ export const configSchema = z.strictObject(
 				.default(() => []),
 			/** Refuse loopback connections from other local users (SPEC section 9). */
 			sameUserOnly: boolean().default(true),
-			/** Allow running as root (off: a CTI client has no business with root rights). */
+			/** With sameUserOnly: also let root's connections drive a ctidesk run by another user. */
 			allowRoot: boolean().default(false),
 		}),
 		pops: section({

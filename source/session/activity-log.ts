@@ -26,20 +26,29 @@ export interface ActivityLogOptions {
 }
 
 export function createActivityLog({now, limit = 500, sink}: ActivityLogOptions): ActivityLog {
-	let entries: readonly ActivityEntry[] = [];
+	// Appends are cheap (a request logs one line); the immutable snapshot a renderer needs is
+	// built only when someone asks for it after a change.
+	const entries: ActivityEntry[] = [];
+	let snapshot: readonly ActivityEntry[] = [];
+	let dirty = false;
 	let nextId = 1;
 	const listeners = new Set<() => void>();
 	return {
 		add(level, source, text) {
 			const entry: ActivityEntry = {id: nextId++, at: now(), level, source, text};
-			entries =
-				entries.length >= limit
-					? [...entries.slice(entries.length - limit + 1), entry]
-					: [...entries, entry];
+			entries.push(entry);
+			if (entries.length > limit * 2) entries.splice(0, entries.length - limit);
+			dirty = true;
 			sink?.(entry);
 			for (const listener of listeners) listener();
 		},
-		getEntries: () => entries,
+		getEntries() {
+			if (dirty) {
+				snapshot = entries.slice(Math.max(0, entries.length - limit));
+				dirty = false;
+			}
+			return snapshot;
+		},
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
