@@ -18,11 +18,9 @@ import type {ExternalSource, PopsView, ServerView} from './ui/desk.js';
 import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
-import {createCookieJar} from './pops/cookie-jar.js';
-import {createLauncher, type Launcher, type OpenUrlFunction} from './pops/launcher.js';
-import {createOutbox, type Outbox} from './pops/outbox.js';
-import {createMemoryJournal, createPopJournal} from './pops/pop-journal.js';
-import {createPopService, type PopService} from './pops/pop-service.js';
+import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
+import type {Outbox} from './pops/outbox.js';
+import type {PopService} from './pops/pop-service.js';
 import {deskSettings} from './desk.js';
 import type {InstanceControl} from './server/action.js';
 
@@ -156,6 +154,20 @@ export function createApp(deps: AppDeps): App {
 		},
 	};
 	async function startPops() {
+		// Loaded here, after the first frame: tough-cookie and open are not needed to draw it.
+		const [
+			{createCookieJar},
+			{createLauncher},
+			{createOutbox},
+			{createMemoryJournal, createPopJournal},
+			{createPopService},
+		] = await Promise.all([
+			import('./pops/cookie-jar.js'),
+			import('./pops/launcher.js'),
+			import('./pops/outbox.js'),
+			import('./pops/pop-journal.js'),
+			import('./pops/pop-service.js'),
+		]);
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
 			now: clock.now,

@@ -1,17 +1,14 @@
 // The only file that reads argv, env and the TTY: flags → config → the TUI, headless, or a client
 // of a running instance (attach, events, stop).
 import {spawn, spawnSync} from 'node:child_process';
-import {mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
+import {parseArgs} from 'node:util';
 import {dirname, join} from 'node:path';
 import ansiEscapes from 'ansi-escapes';
 import {render} from 'ink';
-import meow from 'meow';
 import {createApp, type App as CtiApp} from './app.js';
 import {readInstanceFile, type InstanceInfo} from './attach/instance-file.js';
-import {connectRemoteDesk} from './attach/remote-desk.js';
-import {printEvents} from './attach/print-events.js';
-import {createApiClient} from './attach/api-client.js';
 import {resolvePaths, type Paths} from './config/paths.js';
 import {hashPassword} from './config/password.js';
 import {applyOverrides, loadConfig} from './config/store.js';
@@ -21,8 +18,9 @@ import {createDesk} from './desk.js';
 import {App, type ExitChoice} from './ui/App.js';
 import type {Desk} from './ui/desk.js';
 
-const cli = meow(
-	`
+const help = `
+  ctidesk — a CTI agent desktop for the terminal
+
   Usage
     $ ctidesk [options]            the TUI (attaches to a running instance of the same config)
     $ ctidesk --headless           run the session without a TUI (driver, local server, pops)
@@ -44,32 +42,47 @@ const cli = meow(
     l login  x logout  n away  r ready  p answer  h hang up  o hold  d dial
     t transfer  i demo call (simulator)  s settings  ? help  q quit
     Ctrl+L redraw  Ctrl+D detach (attached TUI)  Tab / Shift+Tab tabs
-`,
-	{
-		importMeta: import.meta,
-		// meow prints help/version and exits at once, which loses the text when stdout is a pipe
-		// (`ctidesk --help | less`): print it ourselves and exit once it is written.
-		autoHelp: false,
-		autoVersion: false,
-		flags: {
-			help: {type: 'boolean', default: false},
-			version: {type: 'boolean', default: false},
-			config: {type: 'string'},
-			port: {type: 'string'},
-			pbx: {type: 'string'},
-			headless: {type: 'boolean', default: false},
-			browser: {type: 'boolean', default: true},
-			json: {type: 'boolean', default: false},
-			since: {type: 'string'},
-			logout: {type: 'boolean', default: false},
-		},
-	},
-);
+`;
+
+// Node's own parser: strict (an unknown flag is an error), and quicker to load than a flag library.
+function parseCommandLine() {
+	try {
+		const {values, positionals} = parseArgs({
+			allowPositionals: true,
+			options: {
+				help: {type: 'boolean', short: 'h', default: false},
+				version: {type: 'boolean', short: 'v', default: false},
+				config: {type: 'string'},
+				port: {type: 'string'},
+				pbx: {type: 'string'},
+				headless: {type: 'boolean', default: false},
+				'no-browser': {type: 'boolean', default: false},
+				json: {type: 'boolean', default: false},
+				since: {type: 'string'},
+				logout: {type: 'boolean', default: false},
+			},
+		});
+		return {input: positionals, flags: {...values, browser: !values['no-browser']}};
+	} catch (error) {
+		return fail(`${(error as Error).message}; see ctidesk --help`);
+	}
+}
+
+function packageVersion(): string {
+	try {
+		const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+		return (JSON.parse(text) as {version?: string}).version ?? '0.0.0';
+	} catch {
+		return '0.0.0';
+	}
+}
 
 function fail(message: string): never {
 	process.stderr.write(`ctidesk: ${message}\n`);
 	process.exit(2);
 }
+
+const cli = parseCommandLine();
 
 function loadSettings(): {paths: Paths; config: Config; created: boolean} {
 	const paths = resolvePaths({configPath: cli.flags.config, env: process.env});
@@ -94,8 +107,8 @@ function printAndExit(text: string): Promise<never> {
 }
 
 async function main() {
-	if (cli.flags.help) return printAndExit(cli.help);
-	if (cli.flags.version) return printAndExit(cli.pkg.version ?? '0.0.0');
+	if (cli.flags.help) return printAndExit(help);
+	if (cli.flags.version) return printAndExit(packageVersion());
 	const [command] = cli.input;
 	switch (command) {
 		case undefined:
@@ -116,6 +129,7 @@ async function main() {
 			const since = cli.flags.since === undefined ? null : Number(cli.flags.since);
 			if (since !== null && !(Number.isInteger(since) && since >= 0))
 				fail('--since must be an event seq (a whole number)');
+			const {printEvents} = await import('./attach/print-events.js');
 			return printEvents({
 				port: instance.port,
 				since,
@@ -129,6 +143,7 @@ async function main() {
 			const {paths} = loadSettings();
 			const instance = runningInstance(paths);
 			if (!instance) fail(`no ctidesk instance is running for ${paths.configFile}`);
+			const {createApiClient} = await import('./attach/api-client.js');
 			const result = await createApiClient(instance.port).post<{ok: boolean; message?: string}>(
 				'/api/shutdown',
 				{
@@ -164,7 +179,7 @@ async function runDefault() {
 		config,
 		paths,
 		logger,
-		version: cli.pkg.version ?? '0.0.0',
+		version: packageVersion(),
 		onActivity: headless ? (line) => process.stdout.write(line + '\n') : undefined,
 		onShutdown: (logout) => void stopAndExit(app, logout),
 	});
@@ -198,6 +213,7 @@ async function stopAndExit(app: CtiApp, logout: boolean) {
 }
 
 async function runAttached(instance: InstanceInfo) {
+	const {connectRemoteDesk} = await import('./attach/remote-desk.js');
 	let desk;
 	try {
 		desk = await connectRemoteDesk(instance.port);
@@ -228,6 +244,7 @@ async function startBackground() {
 		return;
 	}
 	const args = process.argv.slice(1).filter((argument) => argument !== 'start');
+	mkdirSync(dirname(paths.logFile), {recursive: true});
 	const log = openSync(paths.logFile + '.stdout', 'a');
 	const child = spawn(process.execPath, [...args, '--headless'], {
 		detached: true,
