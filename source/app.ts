@@ -102,18 +102,22 @@ export function createApp(deps: AppDeps): App {
 	});
 
 	store.onEvent((event, _previous, next) => {
-		if (event.type === 'call-ended') {
-			const record = next.recentCalls[0];
-			if (record) {
-				try {
-					history.append(record);
-				} catch (error) {
-					activity.add(
-						'error',
-						'history',
-						`Could not write the call history: ${(error as Error).message}`,
-					);
-				}
+		// A finished call, and again when it gets its wrap-up code (the newer line wins on read).
+		const record =
+			event.type === 'call-ended'
+				? next.recentCalls[0]
+				: event.type === 'disposition-set'
+					? next.recentCalls.find((item) => item.callId === event.callId)
+					: undefined;
+		if (record) {
+			try {
+				history.append(record);
+			} catch (error) {
+				activity.add(
+					'error',
+					'history',
+					`Could not write the call history (${history.pending} records kept until the disk takes them): ${(error as Error).message}`,
+				);
 			}
 		}
 		const text = describeEvent(event, next);

@@ -1,4 +1,14 @@
-import {appendFileSync, mkdtempSync, openSync, readFileSync, readSync, closeSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {
+	appendFileSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	readSync,
+	closeSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -59,12 +69,17 @@ describe('call history', () => {
 
 	it('has each record on disk as soon as append returns (readable through another descriptor)', () => {
 		const history = createHistory(file);
-		history.append(record(7, {endCause: 'transferred', transferTarget: '802', transferMode: 'blind'}));
+		history.append(
+			record(7, {endCause: 'transferred', transferTarget: '802', transferMode: 'blind'}),
+		);
 		const fd = openSync(file, 'r');
 		try {
 			const buffer = Buffer.alloc(statSync(file).size);
 			readSync(fd, buffer, 0, buffer.length, 0);
-			expect(JSON.parse(buffer.toString('utf8'))).toMatchObject({callId: record(7).callId, transferTarget: '802'});
+			expect(JSON.parse(buffer.toString('utf8'))).toMatchObject({
+				callId: record(7).callId,
+				transferTarget: '802',
+			});
 		} finally {
 			closeSync(fd);
 		}
@@ -100,7 +115,10 @@ describe('call history', () => {
 		const flat = join(directory, 'history.jsonl');
 		writeFileSync(
 			flat,
-			Array.from({length: total}, (_, index) => JSON.stringify({...record(index), number: padding + index}) + '\n').join(''),
+			Array.from(
+				{length: total},
+				(_, index) => JSON.stringify({...record(index), number: padding + index}) + '\n',
+			).join(''),
 		);
 		expect(statSync(flat).size).toBeGreaterThan(1_000_000);
 		const recent = createHistory(flat).readRecent(total);
@@ -111,5 +129,33 @@ describe('call history', () => {
 			const index = total - 1 - position;
 			expect(item).toEqual({...record(index), number: padding + index});
 		});
+	});
+
+	it('keeps the newest line of a call: its wrap-up code supersedes the first record', () => {
+		const history = createHistory(file);
+		history.append(record(1));
+		history.append(record(2));
+		history.append(record(1, {disposition: 'callback', note: 'at five'}));
+		const recent = createHistory(file).readRecent(10);
+		expect(recent.map((item) => item.callId)).toEqual([record(1).callId, record(2).callId]);
+		expect(recent[0]).toMatchObject({disposition: 'callback', note: 'at five'});
+	});
+
+	it('loses no record while the disk refuses: they are written, in order, once it takes them again', () => {
+		const blocked = join(directory, 'blocked');
+		writeFileSync(blocked, 'a file where the folder should be');
+		const target = join(blocked, 'history.jsonl');
+		const history = createHistory(target);
+		expect(() => history.append(record(1))).toThrow();
+		expect(() => history.append(record(2))).toThrow();
+		expect(history.pending).toBe(2);
+		rmSync(blocked);
+		history.append(record(3));
+		expect(history.pending).toBe(0);
+		expect(
+			createHistory(target)
+				.readRecent(10)
+				.map((item) => item.callId),
+		).toEqual([3, 2, 1].map((index) => record(index).callId));
 	});
 });
