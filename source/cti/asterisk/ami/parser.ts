@@ -2,21 +2,16 @@
 //
 // Why it is shaped like this (see test/fixtures/asterisk-ami/README.md):
 // - TCP chunking is arbitrary (Asterisk writes some replies one header line at a time), so the
-//   parser keeps the bytes after the last LF of a chunk and only scans complete lines.
-// - Each read's complete lines are decoded once as latin1 (one character per byte, so string
-//   positions are byte positions) and scanned with String#indexOf, far cheaper than a JS loop
-//   per byte. Field positions are recorded, not strings.
-// - A complete message is then decoded on its own and its fields sliced from that: latin1 when
-//   its bytes are ASCII (the same string as UTF-8, faster), UTF-8 otherwise. Slicing fields out
-//   of the whole 64 KiB read instead would make every message a caller keeps hold that read.
-//   A LF byte never occurs inside a multi-byte UTF-8 sequence, so a message never cuts one.
+//   parser keeps the bytes after the last LF of a chunk and only decodes complete lines. A LF
+//   byte never occurs inside a multi-byte UTF-8 sequence, so decoding up to a LF can never cut
+//   a character in half.
+// - Decoding the whole run of complete lines with one toString() and scanning it with
+//   String#indexOf is far cheaper than a decode per line or a JS loop per byte.
 // - The banner (`Asterisk Call Manager/11.0.0`) is a single line with no blank line after it.
 // - A block is an event if it has `Event:` (checked first: OriginateResponse is an event that
 //   carries `Response:`), otherwise a response if it has `Response:`.
 // - Hostile input must not grow memory without bound: a message (or a line) larger than
 //   maxMessageBytes is dropped, reported, and the parser resyncs at the next blank line.
-
-import {isAscii} from 'node:buffer';
 
 export type AmiMessageKind = 'event' | 'response' | 'unknown';
 
@@ -139,7 +134,7 @@ export interface AmiParserOptions {
 }
 
 export interface AmiParser {
-	/** Feeds bytes. The parser may keep a view of `chunk` until the message it ends in completes. */
+	/** Feeds bytes. The parser may keep a reference to `chunk` until its last line completes. */
 	write(chunk: Buffer): void;
 	/** The stream ended: drops (and reports) a message cut in the middle. */
 	end(): void;
@@ -147,9 +142,6 @@ export interface AmiParser {
 
 const LF = 0x0a;
 const BANNER_PREFIX = 'Asterisk Call Manager';
-const END_COMMAND = '--END COMMAND--';
-// Marks a field recorded from a raw `Response: Follows` body line: its key is `Output`.
-const OUTPUT_KEY = -1;
 
 export function createAmiParser(options: AmiParserOptions): AmiParser {
 	const {onMessage, onBanner, onError} = options;
@@ -159,30 +151,33 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 	// by byte costs one concat at its end rather than one per byte.
 	let restParts: Buffer[] = [];
 	let restLength = 0;
-	// The complete lines already scanned of a message that started in an earlier write, as
-	// views of those writes' buffers: the message is decoded once, when its blank line arrives.
-	let carried: Buffer[] = [];
-	// Field positions in the message's bytes, four per field: key start, key end (the colon),
-	// value start, value end. A key start of OUTPUT_KEY marks a raw Follows body line.
-	let spans: Int32Array = new Int32Array(256);
-	let fieldCount = 0;
-	// Bytes of the message's lines so far (what maxMessageBytes limits).
+	// The message being built.
+	let flat: string[] = [];
 	let size = 0;
+	let event: string | undefined;
+	let response: string | undefined;
+	let actionId: string | undefined;
 	let follows = false;
 	// After an oversized message: drop lines until a blank line.
 	let skipping = false;
-	// Inside a dropped line whose bytes were let go: its LF ends a line that is not blank.
-	let skipLine = false;
 
 	const report = (code: AmiParseErrorCode, message: string): void => {
 		onError?.(new AmiParseError(code, message));
 	};
 
 	const reset = (): void => {
-		carried = [];
-		fieldCount = 0;
+		flat = [];
 		size = 0;
+		event = undefined;
+		response = undefined;
+		actionId = undefined;
 		follows = false;
+	};
+
+	const emit = (): void => {
+		const message = new AmiMessage(flat, event, response, actionId);
+		reset();
+		onMessage(message);
 	};
 
 	const drop = (why: string): void => {
@@ -191,126 +186,19 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 		skipping = true;
 	};
 
-	const record = (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void => {
-		let at = fieldCount * 4;
-		if (at + 4 > spans.length) spans = grow(spans);
-		spans[at++] = keyStart;
-		spans[at++] = keyEnd;
-		spans[at++] = valueStart;
-		spans[at] = valueEnd;
-		fieldCount++;
-	};
-
-	// Builds the message from its decoded text. Each complete message is decoded on its own
-	// (not sliced out of the whole read) so that a message kept by a caller keeps only its own
-	// few hundred bytes alive, never the 64 KiB read it arrived in.
-	const emit = (bytes: Buffer, start: number, end: number, ascii: boolean): void => {
-		const count = fieldCount;
-		reset();
-		if (!ascii && !isAscii(bytes.subarray(start, end))) {
-			onMessage(fromText(bytes.toString('utf8', start, end)));
-			return;
-		}
-		// For ASCII, latin1 decoding gives the same string as UTF-8, several times faster, and
-		// string positions equal the byte positions recorded while scanning.
-		const text = bytes.toString('latin1', start, end);
-		const flat = new Array<string>(count * 2);
-		let event: string | undefined;
-		let response: string | undefined;
-		let actionId: string | undefined;
-		for (let i = 0, at = 0; i < count; i++, at += 4) {
-			const keyStart = spans[at]!;
-			const value = text.slice(spans[at + 2], spans[at + 3]);
-			if (keyStart === OUTPUT_KEY) {
-				flat[i * 2] = 'Output';
-				flat[i * 2 + 1] = value;
-				continue;
-			}
-			const key = text.slice(keyStart, spans[at + 1]);
-			flat[i * 2] = key;
-			flat[i * 2 + 1] = value;
-			// Remember the three keys the connection routes on without a second scan.
-			const k = key.length;
-			if (k === 5) {
-				if (event === undefined && (key === 'Event' || key.toLowerCase() === 'event'))
-					event = value;
-			} else if (k === 8) {
-				if (actionId === undefined && (key === 'ActionID' || key.toLowerCase() === 'actionid'))
-					actionId = value;
-				else if (response === undefined && (key === 'Response' || key.toLowerCase() === 'response'))
-					response = value;
-			}
-		}
-		onMessage(new AmiMessage(flat, event, response, actionId));
-	};
-
-	const malformed = (line: string): void => {
-		report(
-			'malformed-line',
-			`AMI line without a colon ignored: ${JSON.stringify(line.slice(0, 80))}`,
-		);
-	};
-
-	// Scans `text`, the latin1 view of `bytes` up to a LF (latin1 maps each byte to one
-	// character, so positions in it are byte positions, whatever the encoding). `from` skips the
-	// end of a dropped line. The message in progress began `size` bytes before position 0 if
-	// `carried` holds its earlier lines.
-	const scan = (bytes: Buffer, text: string, from: number, ascii: boolean): void => {
+	// Parses `text`, which holds only complete lines (it ends with LF).
+	const parseLines = (text: string): void => {
+		let pos = 0;
 		const length = text.length;
-		let pos = from;
-		// Position of the message's first byte in `text`; negative while part of it is carried.
-		let origin = fieldCount === 0 ? pos : -size;
 		while (pos < length) {
-			let nl = text.indexOf('\n', pos);
+			const nl = text.indexOf('\n', pos);
 			let end = nl;
 			if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-			if (!skipping && end > pos) {
-				// The hot loop: `Key: Value` lines of a message, on locals (the closure's variables
-				// live in a context object that the optimiser cannot keep in registers). Anything
-				// else leaves the loop for the general code below, on the same line.
-				let count = fieldCount;
-				let bytesSoFar = size;
-				let at = count * 4;
-				for (;;) {
-					const colon = text.indexOf(':', pos);
-					if (colon === -1 || colon >= end) break;
-					const lineBytes = nl + 1 - pos;
-					if (bytesSoFar + lineBytes > max) break;
-					bytesSoFar += lineBytes;
-					let start = colon + 1;
-					if (start < end && text.charCodeAt(start) === 32) start++;
-					if (count === 0 && colon - pos === 8 && end - start === 7)
-						follows = isFollows(text, pos, start);
-					if (at + 4 > spans.length) spans = grow(spans);
-					spans[at] = pos - origin;
-					spans[at + 1] = colon - origin;
-					spans[at + 2] = start - origin;
-					spans[at + 3] = end - origin;
-					at += 4;
-					count++;
-					pos = nl + 1;
-					if (pos >= length) break;
-					nl = text.indexOf('\n', pos);
-					end = nl;
-					if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-					if (end === pos) break;
-				}
-				fieldCount = count;
-				size = bytesSoFar;
-				if (pos >= length) break;
-			}
 			if (end === pos) {
 				// A blank line ends a message; stray ones (the `\r\n\n` ending) are ignored.
 				if (skipping) skipping = false;
-				else if (fieldCount > 0) {
-					if (origin >= 0) emit(bytes, origin, pos, ascii);
-					else {
-						carried.push(bytes.subarray(0, pos));
-						emit(Buffer.concat(carried), 0, size, false);
-					}
-				}
+				else if (flat.length > 0) emit();
 				pos = nl + 1;
-				origin = pos;
 				continue;
 			}
 			if (skipping) {
@@ -323,28 +211,57 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 				pos = nl + 1;
 				continue;
 			}
-			// Only lines without a colon get here.
-			if (fieldCount === 0) {
-				// Not part of a message: the banner, or garbage between messages.
-				size = 0;
-				const line = ascii ? text.slice(pos, end) : bytes.toString('utf8', pos, end);
-				if (line.startsWith(BANNER_PREFIX)) onBanner?.(line);
-				else malformed(line);
+			const colon = text.indexOf(':', pos);
+			if (colon === -1 || colon >= end) {
+				noColon(text.slice(pos, end));
 				pos = nl + 1;
-				origin = pos;
 				continue;
 			}
-			// Old Asterisk answered Command with `Response: Follows`, the raw CLI lines, then
-			// `--END COMMAND--`; keep those lines as Output so callers see one shape.
-			if (follows) {
-				if (end - pos !== END_COMMAND.length || !text.startsWith(END_COMMAND, pos))
-					record(OUTPUT_KEY, OUTPUT_KEY, pos - origin, end - origin);
-			} else malformed(ascii ? text.slice(pos, end) : bytes.toString('utf8', pos, end));
+			const key = text.slice(pos, colon);
+			let start = colon + 1;
+			if (start < end && text.charCodeAt(start) === 32) start++;
+			const value = text.slice(start, end);
+			flat.push(key, value);
+			// Remember the three keys the connection routes on without a second scan.
+			const k = key.length;
+			if (k === 5 && event === undefined && (key === 'Event' || key.toLowerCase() === 'event')) {
+				event = value;
+			} else if (k === 8) {
+				if (actionId === undefined && (key === 'ActionID' || key.toLowerCase() === 'actionid'))
+					actionId = value;
+				else if (
+					response === undefined &&
+					(key === 'Response' || key.toLowerCase() === 'response')
+				) {
+					response = value;
+					if (flat.length === 2 && value.toLowerCase() === 'follows') follows = true;
+				}
+			}
 			pos = nl + 1;
 		}
-		// Keep the lines of the message still in progress for when its blank line arrives.
-		if (!skipping && fieldCount > 0)
-			carried.push(origin >= 0 ? bytes.subarray(origin, length) : bytes.subarray(0, length));
+	};
+
+	const noColon = (line: string): void => {
+		if (flat.length === 0) {
+			size = 0;
+			if (line.startsWith(BANNER_PREFIX)) onBanner?.(line);
+			else
+				report(
+					'malformed-line',
+					`AMI line without a colon ignored: ${JSON.stringify(line.slice(0, 80))}`,
+				);
+			return;
+		}
+		// Old Asterisk answered Command with `Response: Follows`, the raw CLI lines, then
+		// `--END COMMAND--`; keep those lines as Output so callers see one shape.
+		if (follows) {
+			if (line !== '--END COMMAND--') flat.push('Output', line);
+			return;
+		}
+		report(
+			'malformed-line',
+			`AMI line without a colon ignored: ${JSON.stringify(line.slice(0, 80))}`,
+		);
 	};
 
 	return {
@@ -352,113 +269,65 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 			if (chunk.length === 0) return;
 			const last = chunk.lastIndexOf(LF);
 			if (last === -1) {
-				keepRest(chunk);
+				if (skipping) {
+					// A lone CR may start the blank line that ends the dropped message: keep it, so
+					// the LF in the next write completes a blank line.
+					if (restLength === 0 && chunk.length === 1 && chunk[0] === 13) {
+						restParts.push(chunk);
+						restLength = 1;
+						return;
+					}
+					// Inside an oversized line: nothing to keep. An empty rest still marks that we are
+					// mid-line, because the LF that ends it will be counted as a line end below.
+					restParts = [];
+					restLength += chunk.length;
+					return;
+				}
+				restParts.push(chunk);
+				restLength += chunk.length;
+				if (restLength + size > max) {
+					restParts = [];
+					drop(`AMI line larger than ${max} bytes dropped`);
+				}
 				return;
 			}
-			let bytes: Buffer;
-			let from = 0;
-			if (skipLine) {
-				// The end of a dropped line: resume after its LF.
-				skipLine = false;
-				restParts = [];
-				restLength = 0;
-				bytes = chunk;
-				from = chunk.indexOf(LF) + 1;
-			} else if (restLength === 0) {
-				bytes = chunk;
+			let text: string;
+			if (restLength === 0) {
+				text = chunk.toString('utf8', 0, last + 1);
+			} else if (restParts.length === 0) {
+				// Dropping an oversized line: its end is in this chunk; treat it as a non-blank line.
+				text = 'x' + chunk.toString('utf8', 0, last + 1);
 			} else {
 				restParts.push(chunk.subarray(0, last + 1));
-				bytes = Buffer.concat(restParts);
-				restParts = [];
-				restLength = 0;
+				text = Buffer.concat(restParts).toString('utf8');
 			}
-			const end = bytes === chunk ? last + 1 : bytes.length;
-			const view = bytes === chunk && end < chunk.length ? chunk.subarray(0, end) : bytes;
-			// One decode for the whole read; messages are decoded again one by one when complete.
-			const ascii = isAscii(view);
-			scan(view, view.toString('latin1', 0, end), from, ascii);
-			if (last + 1 < chunk.length) keepRest(chunk.subarray(last + 1));
+			restParts = [];
+			restLength = 0;
+			parseLines(text);
+			if (last + 1 < chunk.length) {
+				const tail = chunk.subarray(last + 1);
+				if (skipping) {
+					restLength = tail.length;
+				} else {
+					restParts.push(tail);
+					restLength = tail.length;
+					if (restLength + size > max) {
+						restParts = [];
+						restLength = 0;
+						drop(`AMI line larger than ${max} bytes dropped`);
+						restLength = tail.length;
+					}
+				}
+			}
 		},
 		end() {
-			if (fieldCount > 0 || restLength > 0) {
+			if (flat.length > 0 || restParts.length > 0) {
 				report('truncated', 'AMI stream ended in the middle of a message');
 			}
 			restParts = [];
 			restLength = 0;
 			skipping = false;
-			skipLine = false;
 			reset();
 		},
 	};
-
-	// Bytes without a LF: the start (or more) of a line that a later write completes.
-	function keepRest(tail: Buffer): void {
-		if (skipping) {
-			// Inside a dropped message nothing is kept, except a lone CR that may start the blank
-			// line ending it.
-			if (!skipLine && restLength + tail.length <= 1) {
-				restParts.push(tail);
-				restLength += tail.length;
-			} else {
-				restParts = [];
-				restLength = 0;
-				skipLine = true;
-			}
-			return;
-		}
-		restParts.push(tail);
-		restLength += tail.length;
-		if (restLength + size > max) {
-			restParts = [];
-			restLength = 0;
-			drop(`AMI line larger than ${max} bytes dropped`);
-			skipLine = true;
-		}
-	}
-}
-
-function grow(spans: Int32Array): Int32Array {
-	const grown = new Int32Array(spans.length * 2);
-	grown.set(spans);
-	return grown;
-}
-
-// `Response: Follows` as the first line (positions of the key and the value, both checked for length).
-function isFollows(text: string, keyStart: number, valueStart: number): boolean {
-	return (
-		text.slice(keyStart, keyStart + 8).toLowerCase() === 'response' &&
-		text.slice(valueStart, valueStart + 7).toLowerCase() === 'follows'
-	);
-}
-
-// The slow path for a message with non-ASCII bytes: the same line rules on its UTF-8 text.
-// Malformed lines were already reported while scanning its bytes.
-function fromText(text: string): AmiMessage {
-	const fields: Array<[string, string]> = [];
-	let follows = false;
-	let pos = 0;
-	while (pos < text.length) {
-		let nl = text.indexOf('\n', pos);
-		if (nl === -1) nl = text.length;
-		let end = nl;
-		if (end > pos && text.charCodeAt(end - 1) === 13) end--;
-		const colon = text.indexOf(':', pos);
-		if (colon !== -1 && colon < end) {
-			let start = colon + 1;
-			if (start < end && text.charCodeAt(start) === 32) start++;
-			const key = text.slice(pos, colon);
-			const value = text.slice(start, end);
-			if (
-				fields.length === 0 &&
-				key.toLowerCase() === 'response' &&
-				value.toLowerCase() === 'follows'
-			)
-				follows = true;
-			fields.push([key, value]);
-		} else if (follows && fields.length > 0 && text.slice(pos, end) !== END_COMMAND) {
-			fields.push(['Output', text.slice(pos, end)]);
-		}
-		pos = nl + 1;
-	}
-	return AmiMessage.from(fields);
 }
