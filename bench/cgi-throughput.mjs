@@ -66,7 +66,7 @@ async function startSession() {
 async function serveCtidesk() {
 	const {defaultConfig} = await import(join(dist, 'config/schema.js'));
 	const {createActivityLog} = await import(join(dist, 'session/activity-log.js'));
-	const {createLogger} = await import(join(dist, 'logger.js'));
+	const {createLogger, logActivity} = await import(join(dist, 'logger.js'));
 	const {createServer} = await import(join(dist, 'server/create-server.js'));
 	const {listenServer} = await import(join(dist, 'server/listen.js'));
 	const config = defaultConfig();
@@ -75,7 +75,7 @@ async function serveCtidesk() {
 	const logDir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
 	const logger = createLogger({file: join(logDir, 'ctidesk.log')});
 	// As source/app.ts wires it: every activity line also goes to the log file.
-	const activity = createActivityLog({now: () => Date.now(), sink: (entry) => logger[entry.level]({source: entry.source}, entry.text)});
+	const activity = createActivityLog({now: () => Date.now(), sink: logActivity(logger)});
 	const deps = {store, config, activity, logger};
 	const listening = await listenServer(createServer(deps), {...deps, port: 0});
 	if (listening.error) throw new Error(listening.error.message);
@@ -181,8 +181,9 @@ async function measure(child, port, connections, seconds) {
 
 function startChild(role) {
 	return new Promise((resolve, reject) => {
-		// BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server there.
-		const profile = process.env.BENCH_PROFILE && role === 'ctidesk' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+		// BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server there (BENCH_PROFILE_ROLE=bare|session: of that one).
+		const profiled = process.env.BENCH_PROFILE && role === (process.env.BENCH_PROFILE_ROLE || 'ctidesk');
+		const profile = profiled ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
 		const child = fork(fileURLToPath(import.meta.url), ['--serve', role], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: profile});
 		child.once('message', (port) => resolve({child, port}));
 		child.once('error', reject);

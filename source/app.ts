@@ -7,7 +7,7 @@ import {createSimDriver} from './cti/sim/sim-driver.js';
 import type {Config} from './config/schema.js';
 import type {Paths} from './config/paths.js';
 import {createAuthenticator} from './session/authenticate.js';
-import type {Logger} from './logger.js';
+import {logActivity, type Logger} from './logger.js';
 import type {LocalApi} from './local-api.js';
 import {createActivityLog, type ActivityLog} from './session/activity-log.js';
 import {createCallIdAllocator} from './session/call-id-store.js';
@@ -79,10 +79,11 @@ export function createDriver(config: Config, clock: Clock): Driver {
 export function createApp(deps: AppDeps): App {
 	const {config, paths, logger} = deps;
 	const clock = deps.clock ?? systemClock;
+	const toLogFile = logActivity(logger);
 	const activity = createActivityLog({
 		now: clock.now,
 		sink: (entry) => {
-			logger[entry.level]({source: entry.source}, entry.text);
+			toLogFile(entry);
 			deps.onActivity?.(
 				`${new Date(entry.at).toISOString()} ${entry.level.padEnd(5)} [${entry.source}] ${entry.text}`,
 			);
