@@ -39,6 +39,8 @@ export function describeParams(params: ReadonlyMap<string, string> | undefined, 
 function recordRequest(deps: ServerDeps, logger: Logger): Middleware {
 	return async function recordRequest(ctx, next) {
 		const started = performance.now();
+		// Straight to Node: Koa's ctx.set allocates two arrays per header (bench/cgi-throughput.mjs).
+		for (const [name, value] of securityHeaders) ctx.res.setHeader(name, value);
 		try {
 			await next();
 		} catch (error) {
@@ -65,16 +67,14 @@ function recordRequest(deps: ServerDeps, logger: Logger): Middleware {
 	};
 }
 
-function securityHeaders(): Middleware {
-	return function securityHeaders(ctx, next) {
-		ctx.set('X-Content-Type-Options', 'nosniff');
-		ctx.set('Cache-Control', 'no-store');
-		ctx.set('Referrer-Policy', 'no-referrer');
-		ctx.set('X-Frame-Options', 'DENY');
-		ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
-		return next();
-	};
-}
+/** On every answer, refusals included. */
+const securityHeaders: ReadonlyArray<readonly [string, string]> = [
+	['X-Content-Type-Options', 'nosniff'],
+	['Cache-Control', 'no-store'],
+	['Referrer-Policy', 'no-referrer'],
+	['X-Frame-Options', 'DENY'],
+	['Cross-Origin-Resource-Policy', 'same-origin'],
+];
 
 export function createServer(deps: ServerDeps): Koa {
 	const logger = deps.logger ?? pino({level: 'silent'});
@@ -86,8 +86,8 @@ export function createServer(deps: ServerDeps): Koa {
 	cgiRoutes(router, deps);
 	agentRoutes(router, deps);
 	app
+		// Also sets the security headers: one middleware less on every request's path.
 		.use(recordRequest(deps, logger))
-		.use(securityHeaders())
 		// /api refuses browsers before the general guard could answer a CORS preflight for it.
 		.use(guardApi())
 		.use(guardRequest(allowed, deps.peerCheck ?? peerCheckFor(deps.config)))

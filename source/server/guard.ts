@@ -223,7 +223,7 @@ function answerPreflight(ctx: Context, allowed: ReadonlySet<string>) {
 export function guardRequest(allowed: () => ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Middleware {
 	return function guardRequest(ctx, next) {
 		// Answers differ by Origin (CORS), also when refused.
-		ctx.set('Vary', 'Origin');
+		ctx.res.setHeader('Vary', 'Origin');
 		const connection = checkConnection(ctx.req, peerCheck);
 		if (!connection.ok) return refuseWith(ctx, connection);
 		if (ctx.method === 'OPTIONS') return answerPreflight(ctx, allowed());

@@ -72,6 +72,15 @@ export function wantsJson(ctx: Context): boolean {
 	return accept.includes('json') && ctx.accepts('html', 'json') === 'json';
 }
 
+/**
+ * A JSON answer, serialised here with its type set directly: the same bytes and headers as
+ * `ctx.body = value`, without Koa's MIME lookup and header normalisation on every request.
+ */
+export function sendJson(ctx: Context, value: unknown) {
+	ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
+	ctx.body = JSON.stringify(value);
+}
+
 function sendHtml(ctx: Context, html: string) {
 	ctx.set('Content-Security-Policy', pageCsp);
 	ctx.type = 'text/html; charset=utf-8';
@@ -83,7 +92,7 @@ export function replyFailure(ctx: Context, outcome: Failure, json = wantsJson(ct
 	ctx.status = outcome.status;
 	if (outcome.status === 405) ctx.set('Allow', 'GET, POST, OPTIONS');
 	if (json) {
-		ctx.body = {ok: false, code: outcome.code, message: outcome.message};
+		sendJson(ctx, {ok: false, code: outcome.code, message: outcome.message});
 	} else {
 		sendHtml(ctx, renderErrorPage(outcome.status, outcome.code, outcome.message));
 	}
@@ -101,7 +110,7 @@ export function replySuccess(ctx: Context, success: Success, json = wantsJson(ct
 	if (json) {
 		stateOf(ctx).outcome = {status: 200, code: 'ok', message: success.message};
 		ctx.status = 200;
-		ctx.body = {ok: true, code: 'ok', message: success.message, ...(success.url ? {url: success.url} : {}), ...success.data};
+		sendJson(ctx, {ok: true, code: 'ok', message: success.message, ...(success.url ? {url: success.url} : {}), ...success.data});
 		return;
 	}
 	if (success.url) {
@@ -122,6 +131,6 @@ export function replySuccess(ctx: Context, success: Success, json = wantsJson(ct
 export function replyPage(ctx: Context, message: string, html: () => string, json: () => unknown) {
 	stateOf(ctx).outcome = {status: 200, code: 'ok', message};
 	ctx.status = 200;
-	if (wantsJson(ctx)) ctx.body = json();
+	if (wantsJson(ctx)) sendJson(ctx, json());
 	else sendHtml(ctx, html());
 }

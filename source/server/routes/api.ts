@@ -8,7 +8,7 @@ import Router from '@koa/router';
 import type {Context, Middleware} from 'koa';
 import type {ServerDeps} from '../action.js';
 import {parseCommandBody} from '../command-schema.js';
-import {failure, replyFailure, stateOf, type Failure} from '../reply.js';
+import {failure, replyFailure, sendJson, stateOf, type Failure} from '../reply.js';
 import {limits, printable, type Parsed} from '../validate.js';
 
 export const apiPrefix = '/api';
@@ -40,7 +40,7 @@ export function guardApi(): Middleware {
 function replyJson(ctx: Context, message: string, body: Record<string, unknown>) {
 	stateOf(ctx).outcome = {status: 200, code: 'ok', message};
 	ctx.status = 200;
-	ctx.body = body;
+	sendJson(ctx, body);
 }
 
 const refuse = (ctx: Context, outcome: Failure) => replyFailure(ctx, outcome, true);
