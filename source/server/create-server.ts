@@ -1,11 +1,11 @@
 // The local API as a Koa app, without listen (listen.ts binds it): guards, strict parameter
 // reading, the /cgi-bin routes, and one log line per request for the Events tab and the log
 // file. Nothing here writes to the terminal: the TUI owns it (house rule 12).
-import Router from '@koa/router';
 import Koa, {type Middleware} from 'koa';
 import pino from 'pino';
 import type {Logger} from '../logger.js';
 import type {ServerDeps} from './action.js';
+import {createCgiRouter} from './cgi-router.js';
 import {allowedOrigins, guardRequest} from './guard.js';
 import {readParams} from './read-params.js';
 import {failure, replyFailure, stateOf} from './reply.js';
@@ -82,7 +82,7 @@ export function createServer(deps: ServerDeps): Koa {
 	app.silent = true;
 	app.on('error', (error: unknown) => logger.error({err: error}, 'local API error'));
 	const allowed = () => allowedOrigins(deps.config);
-	const router = new Router({prefix: '/cgi-bin'});
+	const router = createCgiRouter('/cgi-bin');
 	cgiRoutes(router, deps);
 	agentRoutes(router, deps);
 	app

@@ -1,8 +1,9 @@
 // ctidesk's own verbs in the seed's style (SPEC section 6): logout, ready, away, answer,
 // hangup, hold and status. Each is one session command; the session says whether it is
 // allowed now, so these only validate parameters.
-import Router, {type RouterMiddleware} from '@koa/router';
+import type {Middleware} from 'koa';
 import {toStatusJson} from '../../core/status.js';
+import type {CgiRouter} from '../cgi-router.js';
 import {action, badInput, type Planner, type ServerDeps} from '../action.js';
 import {renderStatusPage} from '../pages.js';
 import {replyPage} from '../reply.js';
@@ -33,7 +34,7 @@ export const planHold: Planner = (params, state) => {
 };
 
 /** Adds the routes to a router mounted at /cgi-bin. */
-export function agentRoutes(router: Router, deps: ServerDeps): Router {
+export function agentRoutes(router: CgiRouter, deps: ServerDeps): CgiRouter {
 	for (const [path, plan] of [
 		['/logout.cgi', planLogout],
 		['/ready.cgi', planReady],
@@ -45,7 +46,7 @@ export function agentRoutes(router: Router, deps: ServerDeps): Router {
 		const handler = action(deps, plan);
 		router.get(path, handler).post(path, handler);
 	}
-	const status: RouterMiddleware = (ctx) => {
+	const status: Middleware = (ctx) => {
 		const snapshot = toStatusJson(deps.store.getSnapshot());
 		replyPage(ctx, `Status: ${snapshot.agent.state}`, () => renderStatusPage(snapshot), () => snapshot);
 	};

@@ -1,7 +1,7 @@
 // The seed's contract (SPEC sections 4 and 6): login.cgi, call.cgi, transfer.cgi. Paths and
 // parameter names are what existing CRM pages hard-code: keep them exactly.
-import Router from '@koa/router';
 import {findAgent, verifyLoginSecret} from '../../config/password.js';
+import type {CgiRouter} from '../cgi-router.js';
 import {action, badInput, type Planner, type ServerDeps} from '../action.js';
 import {failure} from '../reply.js';
 import {limits, parseMode, parseNumber, parseText} from '../validate.js';
@@ -47,7 +47,7 @@ export const planTransfer: Planner = (params) => {
 };
 
 /** Adds the routes to a router mounted at /cgi-bin. */
-export function cgiRoutes(router: Router, deps: ServerDeps): Router {
+export function cgiRoutes(router: CgiRouter, deps: ServerDeps): CgiRouter {
 	for (const [path, plan] of [
 		['/login.cgi', planLogin],
 		['/call.cgi', planCall],
