@@ -75,4 +75,17 @@ describe('logActivity', () => {
 			{level: 50, source: 'server', msg: 'boom'},
 		]);
 	});
+
+	it("follows the app logger's level", async () => {
+		const file = join(dir, 'ctidesk.log');
+		const logger = createLogger({file, level: 'warn'});
+		const sink = logActivity(logger);
+		sink({id: 1, at: 0, level: 'info', source: 'server', text: 'quiet'});
+		sink({id: 2, at: 0, level: 'warn', source: 'server', text: 'loud'});
+		logger.level = 'error';
+		sink({id: 3, at: 0, level: 'warn', source: 'server', text: 'now quiet too'});
+		sink({id: 4, at: 0, level: 'error', source: 'server', text: 'still heard'});
+		await nextTurn();
+		expect(lines(file).map((line) => line['msg'])).toEqual(['loud', 'still heard']);
+	});
 });
