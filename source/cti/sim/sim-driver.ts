@@ -29,7 +29,9 @@ const longestTimerMs = 3_600_000;
 export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 	// One random stream for the driver's life: same seed and same clock steps, same events.
 	const random = createRandom(options.seed);
-	const listeners = new Set<DriverListener>();
+	// Replaced, never changed in place: delivery iterates the list as it was when each event
+	// started, without copying it for every event (one copy per subscribe instead).
+	let listeners: readonly DriverListener[] = [];
 	const outbox: DriverEvent[] = [];
 	let delivering = false;
 	let centre: CallCentre | null = null;
@@ -43,7 +45,7 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		delivering = true;
 		try {
 			for (let event = outbox.shift(); event; event = outbox.shift()) {
-				for (const listener of [...listeners]) {
+				for (const listener of listeners) {
 					try {
 						listener(event);
 					} catch (error) {
@@ -120,9 +122,9 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		onEvent(listener) {
 			// Wrapped so that subscribing the same function twice gives two independent subscriptions.
 			const subscription: DriverListener = (event) => listener(event);
-			listeners.add(subscription);
+			listeners = [...listeners, subscription];
 			return () => {
-				listeners.delete(subscription);
+				listeners = listeners.filter((other) => other !== subscription);
 			};
 		},
 		login: () => run((sim, now) => sim.login(now)),
