@@ -262,6 +262,12 @@ export const configSchema = z.strictObject(
 					.default('call,agent'),
 				/** Keep-alive Ping interval; 0 turns it off. */
 				pingSeconds: integer(0, 3600).default(20),
+				/** Hold: the customer is redirected here (music on hold) … */
+				holdContext: id().default('hold'),
+				/** … and the agent here (Wait) until the Bridge back (README: Asterisk dialplan). */
+				agentWaitContext: id().default('agent-wait'),
+				/** Blind transfer with the BlindTransfer action, or Redirect of the customer's channel. */
+				blindTransfer: oneOf(['BlindTransfer', 'Redirect']).default('BlindTransfer'),
 			}),
 		}),
 		server: section({

@@ -168,7 +168,14 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): Driver {
 	const {config, clock} = options;
 	const iface = config.interface;
 	const queues = new Set(config.queues);
-	const dialplan = {...defaultDialplan, ...options.dialplan};
+	// The dialplan names the user configured (pbx.asterisk), then any the caller overrides.
+	const dialplan: AsteriskDialplan = {
+		...defaultDialplan,
+		holdContext: options.config.holdContext ?? defaultDialplan.holdContext,
+		agentWaitContext: options.config.agentWaitContext ?? defaultDialplan.agentWaitContext,
+		blindTransferAction: options.config.blindTransfer ?? defaultDialplan.blindTransferAction,
+		...options.dialplan,
+	};
 	const newChannelId = options.newChannelId ?? (() => `ctidesk-${randomBytes(6).toString('hex')}`);
 
 	const listeners = new Set<DriverListener>();

@@ -66,6 +66,7 @@ interface DeskOptions {
 	dialplan?: Partial<AsteriskDialplan>;
 	newChannelId?: () => string;
 	secret?: string;
+	config?: Partial<ReturnType<typeof defaultConfig>['pbx']['asterisk']>;
 }
 
 async function startDesk(scenarios: string | string[], options: DeskOptions = {}): Promise<Desk> {
@@ -83,6 +84,7 @@ async function startDesk(scenarios: string | string[], options: DeskOptions = {}
 		secret: options.secret ?? 'ctidesk',
 		interface: options.iface ?? 'Local/101@agent-phone',
 		queues: ['support'],
+		...options.config,
 	};
 	const driver = createAsteriskDriver({
 		config,
@@ -512,6 +514,20 @@ describe('asterisk driver: transfer and hold', () => {
 			endCause: 'transferred',
 			transferTarget: '102',
 			transferMode: 'consult',
+		});
+	});
+
+	it('holds into the contexts named in the config', async () => {
+		const desk = await startDesk('16-hold-redirect-bridge', {
+			config: {holdContext: 'moh-hold', agentWaitContext: 'agent-park'},
+		});
+		await connectAndLogin(desk);
+		await desk.server.playUntilNextAction();
+		await desk.waitFor('call-answered');
+		expect(await desk.store.run({type: 'hold'})).toEqual({ok: true});
+		expect(desk.sent('Redirect')[0]!.toObject()).toMatchObject({
+			Context: 'moh-hold',
+			ExtraContext: 'agent-park',
 		});
 	});
 
