@@ -23,6 +23,7 @@ import {useClock} from './hooks/use-clock.js';
 import {useExternal} from './hooks/use-external.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {createTranslate} from './i18n/index.js';
+import {translateRefusal} from './i18n/refusals.js';
 import {complete, parseCommandLine, usageLines} from './command-line.js';
 import {createKeymap, matchKey, type UiAction} from './keymap.js';
 import {
@@ -96,11 +97,15 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 	const run = useCallback(
 		(command: Command, success?: string) => {
 			void desk.session.run(command).then((result: Result) => {
-				if (!result.ok) setMessage({text: result.message, level: 'error'});
+				if (!result.ok)
+					setMessage({
+						text: translateRefusal(result.message, desk.settings.language),
+						level: 'error',
+					});
 				else if (success) setMessage({text: success, level: 'info'});
 			});
 		},
-		[desk.session],
+		[desk.session, desk.settings.language],
 	);
 
 	function submitText(current: Extract<Overlay, {value: string}>) {
