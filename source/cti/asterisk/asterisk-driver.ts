@@ -37,7 +37,8 @@ import type {
 	TransferMode,
 } from '../../core/types.js';
 import {ok, refuse} from '../../core/types.js';
-import type {Capabilities, Clock, Driver, DriverListener} from '../driver.js';
+import {createEventStream} from '../event-stream.js';
+import type {Capabilities, Clock, Driver} from '../driver.js';
 import {
 	AmiConnectionError,
 	createAmiConnection,
@@ -178,9 +179,7 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): Driver {
 	};
 	const newChannelId = options.newChannelId ?? (() => `ctidesk-${randomBytes(6).toString('hex')}`);
 
-	const listeners = new Set<DriverListener>();
-	const outbox: DriverEvent[] = [];
-	let delivering = false;
+	const events = createEventStream<DriverEvent>();
 
 	let connection: AmiConnection | null = options.connection ?? null;
 	let unsubscribe: Array<() => void> = [];
@@ -207,27 +206,7 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): Driver {
 	// ------------------------------------------------------------------------------------------
 	// Events out
 
-	function emit(event: DriverEvent): void {
-		outbox.push(event);
-		if (delivering) return;
-		delivering = true;
-		try {
-			for (let next = outbox.shift(); next; next = outbox.shift()) {
-				for (const listener of [...listeners]) {
-					try {
-						listener(next);
-					} catch (error) {
-						// A listener bug must not stop the AMI event stream; surface it.
-						queueMicrotask(() => {
-							throw error;
-						});
-					}
-				}
-			}
-		} finally {
-			delivering = false;
-		}
-	}
+	const emit = events.emit;
 
 	const now = () => clock.now();
 
@@ -1020,13 +999,7 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): Driver {
 			reportConnection(false, 'Disconnected from Asterisk.');
 		},
 
-		onEvent(listener) {
-			const subscription: DriverListener = (event) => listener(event);
-			listeners.add(subscription);
-			return () => {
-				listeners.delete(subscription);
-			};
-		},
+		onEvent: (listener) => events.subscribe(listener),
 
 		async login(identity) {
 			if (!linkUp) return unavailable();

@@ -4,7 +4,8 @@
 // not connected. Everything the ACD does is described at the top of call-centre.ts.
 import type {DriverEvent, Result, TransferMode} from '../../core/types.js';
 import {refuse} from '../../core/types.js';
-import type {Capabilities, Clock, Driver, DriverListener, TimerHandle} from '../driver.js';
+import type {Capabilities, Clock, Driver, TimerHandle} from '../driver.js';
+import {createEventStream} from '../event-stream.js';
 import {createCallCentre, type CallCentre, type SimOptions} from './call-centre.js';
 import {createRandom} from './random.js';
 
@@ -29,38 +30,10 @@ const longestTimerMs = 3_600_000;
 export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 	// One random stream for the driver's life: same seed and same clock steps, same events.
 	const random = createRandom(options.seed);
-	// Replaced, never changed in place: delivery iterates the list as it was when each event
-	// started, without copying it for every event (one copy per subscribe instead).
-	let listeners: readonly DriverListener[] = [];
-	const outbox: DriverEvent[] = [];
-	let delivering = false;
+	const events = createEventStream<DriverEvent>();
 	let centre: CallCentre | null = null;
 	let timer: TimerHandle | null = null;
 	let timerDue: number | null = null;
-
-	function deliver(): void {
-		// A listener may call a command while it handles an event; that command's events queue
-		// behind the ones not yet delivered, so every listener sees one ordered stream.
-		if (delivering) return;
-		delivering = true;
-		try {
-			for (let event = outbox.shift(); event; event = outbox.shift()) {
-				for (const listener of listeners) {
-					try {
-						listener(event);
-					} catch (error) {
-						// A listener bug must not leave the simulator half-stepped or make a
-						// command throw; surface it instead of swallowing it.
-						queueMicrotask(() => {
-							throw error;
-						});
-					}
-				}
-			}
-		} finally {
-			delivering = false;
-		}
-	}
 
 	function reschedule(): void {
 		const due = centre?.nextDue() ?? null;
@@ -78,7 +51,7 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		timerDue = null;
 		centre?.advance(clock.now());
 		reschedule();
-		deliver();
+		events.flush();
 	}
 
 	function run(command: (centre: CallCentre, now: number) => Result): Promise<Result> {
@@ -86,7 +59,7 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 			return Promise.resolve(refuse('pbx-unavailable', 'The simulated PBX is not connected.'));
 		const result = command(centre, clock.now());
 		reschedule();
-		deliver();
+		events.flush();
 		return Promise.resolve(result);
 	}
 
@@ -96,10 +69,10 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 		connect() {
 			if (!centre) {
 				const now = clock.now();
-				outbox.push({type: 'connection-changed', at: now, connected: true, message: null});
-				centre = createCallCentre(options, random, (event) => outbox.push(event), now);
+				events.queue({type: 'connection-changed', at: now, connected: true, message: null});
+				centre = createCallCentre(options, random, (event) => events.queue(event), now);
 				reschedule();
-				deliver();
+				events.flush();
 			}
 			return Promise.resolve();
 		},
@@ -109,24 +82,17 @@ export function createSimDriver(options: SimOptions, clock: Clock): Driver {
 				centre.stop(now);
 				centre = null;
 				reschedule();
-				outbox.push({
+				events.queue({
 					type: 'connection-changed',
 					at: now,
 					connected: false,
 					message: 'The simulated PBX was stopped.',
 				});
-				deliver();
+				events.flush();
 			}
 			return Promise.resolve();
 		},
-		onEvent(listener) {
-			// Wrapped so that subscribing the same function twice gives two independent subscriptions.
-			const subscription: DriverListener = (event) => listener(event);
-			listeners = [...listeners, subscription];
-			return () => {
-				listeners = listeners.filter((other) => other !== subscription);
-			};
-		},
+		onEvent: (listener) => events.subscribe(listener),
 		login: () => run((sim, now) => sim.login(now)),
 		logout: () => run((sim, now) => sim.logout(now)),
 		setReady: () => run((sim, now) => sim.setReady(now)),
