@@ -1,31 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {check} from '../../source/core/commands.js';
-import type {Capabilities} from '../../source/cti/driver.js';
 import type {Command, ErrorCode, SessionState} from '../../source/core/types.js';
-import {at, play, start, type From} from './session-fixtures.js';
-
-const all: Capabilities = {
-	answer: true,
-	hold: true,
-	dial: true,
-	blindTransfer: true,
-	consultTransfer: true,
-	conference: true,
-	dtmf: true,
-	mute: true,
-	injectCall: true,
-};
-const none: Capabilities = {
-	answer: false,
-	hold: false,
-	dial: false,
-	blindTransfer: false,
-	consultTransfer: false,
-	conference: false,
-	dtmf: false,
-	mute: false,
-	injectCall: false,
-};
+import {all, at, none, play, start, type From} from './session-fixtures.js';
 
 const login: Command = {type: 'login', user: '101', password: 'secret'};
 const logout: Command = {type: 'logout'};
@@ -116,8 +92,13 @@ describe('check: refusals', () => {
 	});
 
 	it('refuses going away again with the same reason, but allows another reason', () => {
-		const state = play(start('ready'), [{type: 'agent-state-changed', at: at(50), state: 'not-ready', reason: 'lunch'}]);
-		expect(check(state, {type: 'away', reason: 'lunch'}, all)).toMatchObject({ok: false, code: 'not-allowed'});
+		const state = play(start('ready'), [
+			{type: 'agent-state-changed', at: at(50), state: 'not-ready', reason: 'lunch'},
+		]);
+		expect(check(state, {type: 'away', reason: 'lunch'}, all)).toMatchObject({
+			ok: false,
+			code: 'not-allowed',
+		});
 		expect(check(state, {type: 'away', reason: 'meeting'}, all)).toEqual({ok: true});
 	});
 
@@ -200,7 +181,11 @@ describe('check: the PBX link and its capabilities', () => {
 
 	it('says "not connected" without a reason when the PBX gave none', () => {
 		const result = check(disconnected('ready', null), dial, all);
-		expect(result).toEqual({ok: false, code: 'pbx-unavailable', message: 'Not connected to the PBX.'});
+		expect(result).toEqual({
+			ok: false,
+			code: 'pbx-unavailable',
+			message: 'Not connected to the PBX.',
+		});
 	});
 
 	it('does not double the full stop of a PBX message', () => {
@@ -225,7 +210,10 @@ describe('check: the PBX link and its capabilities', () => {
 	it('allows a blind transfer on a PBX that only does blind transfers', () => {
 		const blindOnly = {...none, blindTransfer: true};
 		expect(check(start('talking'), blind, blindOnly)).toEqual({ok: true});
-		expect(check(start('talking'), consult, blindOnly)).toMatchObject({ok: false, code: 'not-supported'});
+		expect(check(start('talking'), consult, blindOnly)).toMatchObject({
+			ok: false,
+			code: 'not-supported',
+		});
 	});
 
 	it('allows commands that need no capability on a PBX with none', () => {

@@ -1,3 +1,4 @@
+import type {Capabilities} from '../../source/cti/driver.js';
 // Session states for the core tests, each reached through the reducer itself (never built by
 // hand), so a fixture cannot describe a state the reducer would not produce.
 import {createInitialState, reduce} from '../../source/core/session.js';
@@ -11,7 +12,13 @@ type Offer = Extract<Step, {type: 'call-offered' | 'call-dialing'}>;
 export const t0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 export const at = (seconds: number) => t0 + seconds * 1000;
 
-export const identity: AgentIdentity = {user: '101', agentId: '1', empId: '001', extension: '801', groups: ['1']};
+export const identity: AgentIdentity = {
+	user: '101',
+	agentId: '1',
+	empId: '001',
+	extension: '801',
+	groups: ['1'],
+};
 export const sid = '3B4D5C6D7E8F9A3B4D5C6D7E8F9A3B4D';
 
 export const inbound: CallInfo = {
@@ -37,20 +44,51 @@ export function play(state: SessionState, steps: readonly Step[]): SessionState 
 	return next;
 }
 
-export const connected: Step = {type: 'connection-changed', at: at(0), connected: true, message: null};
+export const connected: Step = {
+	type: 'connection-changed',
+	at: at(0),
+	connected: true,
+	message: null,
+};
 export const loggedIn: Step[] = [
 	connected,
 	{type: 'agent-state-changed', at: at(1), state: 'not-ready', reason: 'login'},
 	{type: 'agent-logged-in', at: at(1), identity, sid},
 ];
-export const readied: Step[] = [...loggedIn, {type: 'agent-state-changed', at: at(2), state: 'ready', reason: null}];
-export const offered: Offer = {type: 'call-offered', at: at(10), callId: '20261125090010001', ...inbound};
-export const dialed: Offer = {type: 'call-dialing', at: at(10), callId: '20261125090010001', ...outbound};
-export const answered = (call: CallInfo, seconds = 20): Step => ({type: 'call-answered', at: at(seconds), pbxCallId: call.pbxCallId});
+export const readied: Step[] = [
+	...loggedIn,
+	{type: 'agent-state-changed', at: at(2), state: 'ready', reason: null},
+];
+export const offered: Offer = {
+	type: 'call-offered',
+	at: at(10),
+	callId: '20261125090010001',
+	...inbound,
+};
+export const dialed: Offer = {
+	type: 'call-dialing',
+	at: at(10),
+	callId: '20261125090010001',
+	...outbound,
+};
+export const answered = (call: CallInfo, seconds = 20): Step => ({
+	type: 'call-answered',
+	at: at(seconds),
+	pbxCallId: call.pbxCallId,
+});
 export const held: Step = {type: 'call-held', at: at(30), pbxCallId: inbound.pbxCallId};
 export const talking: Step[] = [...readied, offered, answered(inbound)];
-export const afterCall: Step[] = [...talking, {type: 'call-ended', at: at(40), pbxCallId: inbound.pbxCallId, cause: 'customer-hangup'}];
-export const wrapUpStarted: Step = {type: 'wrap-up-started', at: at(40), until: at(70), returnTo: 'ready', returnReason: null};
+export const afterCall: Step[] = [
+	...talking,
+	{type: 'call-ended', at: at(40), pbxCallId: inbound.pbxCallId, cause: 'customer-hangup'},
+];
+export const wrapUpStarted: Step = {
+	type: 'wrap-up-started',
+	at: at(40),
+	until: at(70),
+	returnTo: 'ready',
+	returnReason: null,
+};
 export const inWrapUp: Step[] = [
 	...afterCall,
 	wrapUpStarted,
@@ -67,7 +105,11 @@ export const states = {
 	'dialing from not-ready': [...loggedIn, dialed],
 	talking,
 	held: [...talking, held],
-	consult: [...talking, held, {type: 'consult-started', at: at(31), pbxCallId: inbound.pbxCallId, target: '802'}],
+	consult: [
+		...talking,
+		held,
+		{type: 'consult-started', at: at(31), pbxCallId: inbound.pbxCallId, target: '802'},
+	],
 	'consult answered': [
 		...talking,
 		held,
@@ -77,7 +119,10 @@ export const states = {
 	'wrap-up started': [...afterCall, wrapUpStarted],
 	'wrap-up': inWrapUp,
 	'outbound talking': [...readied, dialed, answered(outbound, 12)],
-	'wrap-up, PBX ready again': [...inWrapUp, {type: 'agent-state-changed', at: at(50), state: 'ready', reason: null}],
+	'wrap-up, PBX ready again': [
+		...inWrapUp,
+		{type: 'agent-state-changed', at: at(50), state: 'ready', reason: null},
+	],
 	'wrap-up, PBX away again': [
 		...inWrapUp,
 		{type: 'agent-state-changed', at: at(50), state: 'not-ready', reason: 'lunch'},
@@ -87,3 +132,26 @@ export type From = keyof typeof states;
 
 export const start = (from: From) => play(createInitialState('sim', t0), states[from]);
 
+/** Capabilities of a PBX that can do everything, and of one that can do nothing. */
+export const all: Capabilities = {
+	answer: true,
+	hold: true,
+	dial: true,
+	blindTransfer: true,
+	consultTransfer: true,
+	conference: true,
+	dtmf: true,
+	mute: true,
+	injectCall: true,
+};
+export const none: Capabilities = {
+	answer: false,
+	hold: false,
+	dial: false,
+	blindTransfer: false,
+	consultTransfer: false,
+	conference: false,
+	dtmf: false,
+	mute: false,
+	injectCall: false,
+};

@@ -1,33 +1,9 @@
 import {describe, expect, it} from 'vitest';
-import type {Capabilities} from '../../source/cti/driver.js';
 import {check} from '../../source/core/commands.js';
 import {createInitialState} from '../../source/core/session.js';
 import type {Command} from '../../source/core/types.js';
 import {translateRefusal} from '../../source/ui/i18n/refusals.js';
-import {start, states, t0, type From} from '../core/session-fixtures.js';
-
-const all: Capabilities = {
-	answer: true,
-	hold: true,
-	dial: true,
-	blindTransfer: true,
-	consultTransfer: true,
-	conference: true,
-	dtmf: true,
-	mute: true,
-	injectCall: true,
-};
-const none: Capabilities = {
-	answer: false,
-	hold: false,
-	dial: false,
-	blindTransfer: false,
-	consultTransfer: false,
-	conference: false,
-	dtmf: false,
-	mute: false,
-	injectCall: false,
-};
+import {all, none, start, states, t0, type From} from '../core/session-fixtures.js';
 
 const commands: Command[] = [
 	{type: 'login', user: '101', password: '101'},
