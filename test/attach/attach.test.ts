@@ -68,6 +68,37 @@ async function waitState(desk: RemoteDesk, predicate: (state: SessionState) => b
 	return until(() => (predicate(stateOf(desk)) ? stateOf(desk) : null), what);
 }
 
+/**
+ * A TCP relay between a client and the instance, so a test can cut the link mid-stream. It
+ * rewrites Host, as the instance only answers to its own port.
+ */
+async function startRelay() {
+	const sockets = new Set<Socket>();
+	const server: Server = createNetServer((client) => {
+		const upstream = netConnect(instance.port, '127.0.0.1');
+		sockets.add(client).add(upstream);
+		let first = true;
+		client.on('data', (chunk: Buffer) => {
+			upstream.write(first ? Buffer.from(chunk.toString('latin1').replace(/Host: 127\.0\.0\.1:\d+/i, `Host: 127.0.0.1:${instance.port}`), 'latin1') : chunk);
+			first = false;
+		});
+		upstream.pipe(client);
+		const drop = () => (client.destroy(), upstream.destroy(), sockets.delete(client), sockets.delete(upstream));
+		client.on('error', drop).on('close', drop);
+		upstream.on('error', drop).on('close', drop);
+	});
+	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+	return {
+		port: (server.address() as {port: number}).port,
+		sockets,
+		cut() {
+			for (const socket of sockets) socket.destroy();
+			sockets.clear();
+		},
+		close: () => new Promise<void>((done) => server.close(() => done())),
+	};
+}
+
 beforeAll(async () => {
 	if (!existsSync(join(dist, 'cli.js'))) throw new Error('dist/cli.js is missing: test/global-setup.ts builds it (npx tsc -p tsconfig.build.json)');
 
@@ -174,24 +205,8 @@ setInterval(() => undefined, 1000);`,
 	});
 
 	it('ctidesk events --json --since replays across a dropped link: no gap, no duplicate', async () => {
-		// A TCP relay between the events client and the instance, so the test can cut the link
-		// mid-stream. It rewrites Host, as the instance only answers to its own port.
-		const sockets = new Set<Socket>();
-		const relay: Server = createNetServer((client) => {
-			const upstream = netConnect(instance.port, '127.0.0.1');
-			sockets.add(client).add(upstream);
-			let first = true;
-			client.on('data', (chunk: Buffer) => {
-				upstream.write(first ? Buffer.from(chunk.toString('latin1').replace(/Host: 127\.0\.0\.1:\d+/i, `Host: 127.0.0.1:${instance.port}`), 'latin1') : chunk);
-				first = false;
-			});
-			upstream.pipe(client);
-			const drop = () => (client.destroy(), upstream.destroy());
-			client.on('error', drop).on('close', drop);
-			upstream.on('error', drop).on('close', drop);
-		});
-		await new Promise<void>((done) => relay.listen(0, '127.0.0.1', done));
-		const relayPort = (relay.address() as {port: number}).port;
+		const relay = await startRelay();
+		const relayPort = relay.port;
 
 		const desk = desks.at(-1)!;
 		const since = stateOf(desk).seq;
@@ -199,14 +214,13 @@ setInterval(() => undefined, 1000);`,
 		const total = 8;
 		const printing = printEvents({port: relayPort, since, json: true, write: (line) => lines.push(line), limit: total});
 		// Four events (hold, unhold twice), then the link drops, then four more while it is down.
-		await until(() => sockets.size > 0, 'the events client to connect');
+		await until(() => relay.sockets.size > 0, 'the events client to connect');
 		for (const type of ['unmute', 'hold', 'unhold', 'hold'] as const) expect(await desk.session.run({type})).toMatchObject({ok: true});
 		await until(() => lines.length >= 4, 'the first events');
-		for (const socket of sockets) socket.destroy();
-		sockets.clear();
+		relay.cut();
 		for (const type of ['unhold', 'mute', 'unmute', 'hold'] as const) expect(await desk.session.run({type})).toMatchObject({ok: true});
 		await printing;
-		relay.close();
+		await relay.close();
 
 		const events = lines.map((line) => JSON.parse(line) as {seq: number; type: string});
 		const seqs = events.map((event) => event.seq);
@@ -221,6 +235,27 @@ setInterval(() => undefined, 1000);`,
 			'call-unmuted',
 			'call-held',
 		]);
+	});
+
+	it('an attached TUI reconnects after a dropped link, catches up, and shows each activity entry once', async () => {
+		const relay = await startRelay();
+		const desk = await connectRemoteDesk(relay.port);
+		desks.push(desk);
+		// A second TUI attached directly: the reference for what the instance holds.
+		const instanceDesk = await attach();
+		await until(() => desk.activity.getSnapshot().length > 0, 'the activity backlog');
+		relay.cut();
+		await until(() => !desk.server.getSnapshot().on, 'the TUI to see the link drop');
+		// While it is away: things happen at the instance.
+		for (const type of ['unhold', 'hold'] as const) expect(await instanceDesk.session.run({type})).toMatchObject({ok: true});
+		await until(() => desk.server.getSnapshot().on, 'the TUI to reconnect', 20_000);
+		await until(() => stateOf(desk).seq === stateOf(instanceDesk).seq, `the TUI to catch up (${stateOf(desk).seq} vs ${stateOf(instanceDesk).seq})`);
+		expect(stateOf(desk)).toEqual(stateOf(instanceDesk));
+		const ids = desk.activity.getSnapshot().map((entry) => entry.id);
+		expect(new Set(ids).size).toBe(ids.length);
+		expect(ids).toEqual([...ids].sort((a, b) => a - b));
+		desk.close();
+		await relay.close();
 	});
 
 	it('ctidesk stop stops the instance (without logging out) and removes the instance file', async () => {
