@@ -41,7 +41,8 @@ const help = `
   Keys (remappable in the config's "keys")
     l login  x logout  n away  r ready  p answer  h hang up  o hold  d dial
     t transfer  i demo call (simulator)  s settings  ? help  q quit
-    Ctrl+L redraw  Ctrl+D detach (attached TUI)  Tab / Shift+Tab tabs
+    Ctrl+L redraw  Ctrl+D detach (attached TUI)  Ctrl+O re-open the last pop
+    :  command line (:dial, :xfer, :away, :conf, :dtmf, :code, :help …)  Tab / Shift+Tab tabs
 `;
 
 // Node's own parser: strict (an unknown flag is an error), and quicker to load than a flag library.
