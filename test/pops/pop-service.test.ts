@@ -113,27 +113,7 @@ async function setup({
 	});
 	stores.push(store);
 	const opened: Array<[string, URL]> = [];
-	let pendingKind = '';
-	const launcher = createLauncher({
-		browserCommand: '',
-		noBrowser: false,
-		clipboard: false,
-		outbox: {enqueue: () => Promise.reject(new Error('no outbox in this test'))},
-		env,
-		platform: 'linux',
-		openUrl: (url) => {
-			opened.push([pendingKind, new URL(url)]);
-			return Promise.resolve(undefined);
-		},
-	});
-	// Tag each opened URL with its pop kind (the launcher's request carries it).
-	const tagged = {
-		...launcher,
-		launch: (request: Parameters<typeof launcher.launch>[0]) => {
-			pendingKind = request.kind;
-			return launcher.launch(request);
-		},
-	};
+	const tagged = recordingLauncher(opened, env);
 	const activity = createActivityLog({now: clock.now});
 	const service = createPopService({
 		store,
@@ -169,6 +149,31 @@ function callPops(h: Harness) {
 
 function callIds(h: Harness) {
 	return new Set(callPops(h).map(([, url]) => url.searchParams.get('callid')));
+}
+
+
+/** The real launcher with only `open` replaced: records each opened URL, tagged with its pop kind. */
+function recordingLauncher(opened: Array<[string, URL]>, env: NodeJS.ProcessEnv) {
+	let pendingKind = '';
+	const launcher = createLauncher({
+		browserCommand: '',
+		noBrowser: false,
+		clipboard: false,
+		outbox: {enqueue: () => Promise.reject(new Error('no outbox in this test'))},
+		env,
+		platform: 'linux',
+		openUrl: (url) => {
+			opened.push([pendingKind, new URL(url)]);
+			return Promise.resolve(undefined);
+		},
+	});
+	return {
+		...launcher,
+		launch: (request: Parameters<typeof launcher.launch>[0]) => {
+			pendingKind = request.kind;
+			return launcher.launch(request);
+		},
+	};
 }
 
 describe('home URL', () => {
@@ -557,26 +562,7 @@ describe('the pop journal across a restart in the middle of a call', () => {
 			allocateCallId: callIds.allocate,
 			releaseCallId: callIds.release,
 		});
-		let pendingKind = '';
-		const launcher = createLauncher({
-			browserCommand: '',
-			noBrowser: false,
-			clipboard: false,
-			outbox: {enqueue: () => Promise.reject(new Error('no outbox in this test'))},
-			env: {DISPLAY: ':0'},
-			platform: 'linux',
-			openUrl: (url) => {
-				opened.push([pendingKind, new URL(url)]);
-				return Promise.resolve(undefined);
-			},
-		});
-		const tagged = {
-			...launcher,
-			launch: (request: Parameters<typeof launcher.launch>[0]) => {
-				pendingKind = request.kind;
-				return launcher.launch(request);
-			},
-		};
+		const tagged = recordingLauncher(opened, {DISPLAY: ':0'});
 		const service = createPopService({store, settings: pops, launcher: tagged, clock, journal});
 		services.push(service);
 		await store.start();
