@@ -19,8 +19,7 @@ export async function startLocalServer(deps: {
 	/** What /api and attached TUIs see of the instance. */
 	instance?: InstanceControl;
 }): Promise<LocalApi> {
-	const app = createServer(deps);
-	const listening = await listenServer(app, {...deps, port: deps.config.server.port});
+	const listening = await listenServer(createServer(deps), {...deps, port: deps.config.server.port});
 	if (listening.error) return {ok: false, message: listening.error.message};
 	return {ok: true, port: listening.port, close: listening.close};
 }

@@ -1,6 +1,5 @@
 // The shape every action route shares: validated parameters → at most one session command →
 // a reply. A route only says how its parameters become a command and what success reads like.
-import type {Middleware} from 'koa';
 import type {Config} from '../config/schema.js';
 import type {Command, SessionState} from '../core/types.js';
 import type {SessionStore} from '../session/session-store.js';
@@ -9,7 +8,8 @@ import type {Logger} from '../logger.js';
 import type {Capabilities} from '../cti/driver.js';
 import type {DeskSettings, ExternalSource, PopsView} from '../ui/desk.js';
 import {allowedOrigins, type PeerCheck} from './guard.js';
-import {failure, replyFailure, replySuccess, stateOf, type Failure} from './reply.js';
+import type {Handler} from './cgi-router.js';
+import {failure, replyFailure, replySuccess, type Failure} from './reply.js';
 import {parseRedirect, type Params, type Parsed} from './validate.js';
 
 export interface ServerDeps {
@@ -50,18 +50,20 @@ export function badInput(parsed: Extract<Parsed<unknown>, {ok: false}>): Failure
 	return failure('bad-input', parsed.message);
 }
 
-export function action(deps: ServerDeps, plan: Planner): Middleware {
-	return async (ctx) => {
-		const params = stateOf(ctx).params ?? new Map<string, string>();
+export function action(deps: ServerDeps, plan: Planner): Handler {
+	return async (exchange) => {
+		const params = exchange.params ?? new Map<string, string>();
 		// The redirect target is checked first: a bad url= must change nothing.
 		const url = parseRedirect(params.get('url'), allowedOrigins(deps.config));
-		if (!url.ok) return replyFailure(ctx, badInput(url));
-		const decided = await plan(params, deps.store.getSnapshot(), deps);
-		if (!decided.ok) return replyFailure(ctx, decided);
+		if (!url.ok) return replyFailure(exchange, badInput(url));
+		const planned = plan(params, deps.store.getSnapshot(), deps);
+		// Only login plans asynchronously (the password check); the others answer in this turn.
+		const decided = planned instanceof Promise ? await planned : planned;
+		if (!decided.ok) return replyFailure(exchange, decided);
 		if (decided.command) {
 			const result = await deps.store.run(decided.command);
-			if (!result.ok) return replyFailure(ctx, failure(result.code, result.message));
+			if (!result.ok) return replyFailure(exchange, failure(result.code, result.message));
 		}
-		replySuccess(ctx, {message: decided.message, url: url.value, data: {seq: deps.store.getSnapshot().seq}});
+		replySuccess(exchange, {message: decided.message, url: url.value, data: {seq: deps.store.getSnapshot().seq}});
 	};
 }

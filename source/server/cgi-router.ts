@@ -4,13 +4,16 @@
 // time on call.cgi (bench/cgi-throughput.mjs). Matching is what CRM links were served with
 // under @koa/router: ASCII case-insensitive (`/CGI-BIN/Call.cgi`), one optional trailing slash,
 // the path as sent (no percent-decoding: `/cgi-bin/c%61ll.cgi` is not call.cgi).
-import type {Middleware} from 'koa';
+import type {Exchange} from './exchange.js';
+
+/** Answers one request whose parameters were read and checked. */
+export type Handler = (exchange: Exchange) => void | Promise<void>;
 
 export interface CgiRouter {
-	get(path: string, handler: Middleware): CgiRouter;
-	post(path: string, handler: Middleware): CgiRouter;
-	/** The routes as one middleware; a path or method with no route falls through to `next`. */
-	routes(): Middleware;
+	get(path: string, handler: Handler): CgiRouter;
+	post(path: string, handler: Handler): CgiRouter;
+	/** The handler for a request path and method, or undefined when none matches. */
+	find(path: string, method: string | undefined): Handler | undefined;
 }
 
 const printableAscii = /^[\x21-\x7E]*$/;
@@ -25,8 +28,8 @@ export function routeKey(path: string): string | null {
 }
 
 export function createCgiRouter(prefix: string): CgiRouter {
-	const routes = new Map<string, {GET?: Middleware; POST?: Middleware}>();
-	const add = (method: 'GET' | 'POST', path: string, handler: Middleware) => {
+	const routes = new Map<string, {GET?: Handler; POST?: Handler}>();
+	const add = (method: 'GET' | 'POST', path: string, handler: Handler) => {
 		const key = routeKey(prefix + path);
 		if (key === null || key !== prefix + path) throw new Error(`Route ${prefix}${path} must be lower-case ASCII without a trailing slash`);
 		const entry = routes.get(key) ?? {};
@@ -43,13 +46,11 @@ export function createCgiRouter(prefix: string): CgiRouter {
 			add('POST', path, handler);
 			return router;
 		},
-		routes() {
-			return function cgiRoutes(ctx, next) {
-				const key = routeKey(ctx.path);
-				const method = ctx.method === 'GET' ? 'GET' : ctx.method === 'POST' ? 'POST' : null;
-				const handler = key === null || method === null ? undefined : routes.get(key)?.[method];
-				return handler ? handler(ctx, next) : next();
-			};
+		find(path, method) {
+			const key = routeKey(path);
+			if (key === null) return undefined;
+			const entry = routes.get(key);
+			return method === 'GET' ? entry?.GET : method === 'POST' ? entry?.POST : undefined;
 		},
 	};
 	return router;

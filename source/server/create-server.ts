@@ -1,28 +1,35 @@
-// The local API as a Koa app, without listen (listen.ts binds it): guards, strict parameter
-// reading, the /cgi-bin routes, and one log line per request for the Events tab and the log
-// file. Nothing here writes to the terminal: the TUI owns it (house rule 12).
-import Koa, {type Middleware} from 'koa';
+// The local API as one node:http request handler, without listen (listen.ts binds it): the
+// guards, strict parameter reading, the /cgi-bin routes, and one log line per request for the
+// Events tab and the log file. Nothing here writes to the terminal: the TUI owns it (house rule 12).
+//
+// Why /cgi-bin is served on node:http and not in Koa: Koa's per-request context, middleware
+// chain and response handling alone cost more than the whole budget of the CRM's hot path
+// (call.cgi at ≥ 0.8× a bare Koa app's throughput, bench/cgi-throughput.mjs). The /api routes
+// for scripts and attached TUIs are a Koa app with @koa/router behind the same guards and log.
+import type {IncomingMessage, ServerResponse} from 'node:http';
 import pino from 'pino';
-import type {Logger} from '../logger.js';
 import type {ServerDeps} from './action.js';
 import {createCgiRouter} from './cgi-router.js';
-import {allowedOrigins, guardRequest} from './guard.js';
+import {createExchange, lendExchange, type Exchange} from './exchange.js';
+import {allowedOrigins, guardExchange} from './guard.js';
 import {readParams} from './read-params.js';
-import {failure, replyFailure, stateOf} from './reply.js';
+import {failure, replyFailure} from './reply.js';
 import {peerCheckFor} from './peer-user.js';
 import {agentRoutes} from './routes/agent.js';
-import {apiRoutes, guardApi} from './routes/api.js';
+import {createApiApp, isApiPath, refuseBrowsers} from './routes/api.js';
 import {cgiRoutes} from './routes/cgi.js';
-import {printable} from './validate.js';
+import {printable, type Params} from './validate.js';
 
 export type {ServerDeps} from './action.js';
 export {allowedOrigins} from './guard.js';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** Parameters whose values may be shown in the Events tab and the log. Others show by name only. */
 const shownValues = new Set(['number', 'mode', 'reason', 'user', 'on', 'url', 'format', 'since', 'command']);
 
 /** `number=139&pass&url=https://crm…`: names always, values only for known harmless parameters. */
-export function describeParams(params: ReadonlyMap<string, string> | undefined, rawQuery: string): string {
+export function describeParams(params: Params | undefined, rawQuery: string): string {
 	if (!params) {
 		// Not decodable: show the raw names only (escaped), never a value.
 		const names = rawQuery.split('&').filter(Boolean).map((pair) => printable(pair.split('=')[0]!, 24));
@@ -36,64 +43,83 @@ export function describeParams(params: ReadonlyMap<string, string> | undefined, 
 	return parts.join('&');
 }
 
-function recordRequest(deps: ServerDeps, logger: Logger): Middleware {
-	return async function recordRequest(ctx, next) {
-		const started = performance.now();
-		// Straight to Node: Koa's ctx.set allocates two arrays per header (bench/cgi-throughput.mjs).
-		for (const [name, value] of securityHeaders) ctx.res.setHeader(name, value);
-		try {
-			await next();
-		} catch (error) {
-			// A bug, never a refusal: keep serving and say where to look.
-			logger.error({err: error, path: ctx.path}, 'local API request failed');
-			replyFailure(ctx, failure('internal', 'Internal error in ctidesk: see its log file.'));
+const notFound = (path: string) =>
+	failure('not-found', `No such page: ${printable(path, 80)}. The local API lives under /cgi-bin/ (scripts: /api/).`);
+
+export function createServer(deps: ServerDeps): RequestHandler {
+	const logger = deps.logger ?? pino({level: 'silent'});
+	const router = createCgiRouter('/cgi-bin');
+	cgiRoutes(router, deps);
+	agentRoutes(router, deps);
+	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config);
+
+	/** Guards, then the route; resolves once the answer is written. */
+	function serve(exchange: Exchange): void | Promise<void> {
+		const apiPath = isApiPath(exchange.path);
+		// /api refuses browsers before the general guard could answer a CORS preflight for it.
+		if (apiPath && !refuseBrowsers(exchange)) return;
+		if (!guardExchange(exchange, allowedOrigins(deps.config), peerCheck)) return;
+		if (apiPath) {
+			lendExchange(exchange);
+			return api(exchange.req, exchange.res);
 		}
-		const state = stateOf(ctx);
-		if (!state.outcome && ctx.status === 404 && !ctx.body) {
-			replyFailure(ctx, failure('not-found', `No such page: ${printable(ctx.path, 80)}. The local API lives under /cgi-bin/ (scripts: /api/).`));
-		}
-		const outcome = state.outcome ?? {status: ctx.status, code: 'ok', message: ''};
+		const handler = router.find(exchange.path, exchange.req.method);
+		if (!handler) return replyFailure(exchange, notFound(exchange.path));
+		const read = readParams(exchange);
+		if (read === true) return handler(exchange);
+		if (read === false) return;
+		return read.then((ok) => (ok ? handler(exchange) : undefined));
+	}
+
+	function record(exchange: Exchange, started: number) {
+		const outcome = exchange.outcome ?? {status: exchange.res.statusCode, code: 'ok', message: ''};
 		const level = outcome.status >= 500 ? 'error' : outcome.status >= 400 ? 'warn' : 'info';
-		const query = describeParams(state.params, ctx.querystring);
-		const path = printable(ctx.path, 60);
-		const method = ctx.method === 'GET' ? '' : `${printable(ctx.method, 8)} `;
+		const query = describeParams(exchange.params, exchange.query);
+		const path = printable(exchange.path, 60);
+		const method = exchange.req.method === 'GET' ? '' : `${printable(exchange.req.method ?? '', 8)} `;
 		// The Events tab line; the app's activity sink also writes it to the log file.
 		deps.activity.add(level, 'server', `${method}${path}${query ? `?${query}` : ''} → ${outcome.status} ${outcome.message || outcome.code}`);
 		// The structured line (timing, code) only when debugging: the activity line already is the record.
 		if (logger.isLevelEnabled('debug')) {
 			const ms = Math.round((performance.now() - started) * 10) / 10;
-			logger.debug({method: ctx.method === 'GET' ? 'GET' : method.trim(), path, query, status: outcome.status, code: outcome.code, ms}, 'local API request');
+			logger.debug({method: method === '' ? 'GET' : method.trim(), path, query, status: outcome.status, code: outcome.code, ms}, 'local API request');
+		}
+	}
+
+	function fail(exchange: Exchange, error: unknown) {
+		// A bug, never a refusal: keep serving and say where to look.
+		logger.error({err: error, path: exchange.path}, 'local API request failed');
+		if (!exchange.res.headersSent) replyFailure(exchange, failure('internal', 'Internal error in ctidesk: see its log file.'));
+		else exchange.res.destroy();
+	}
+
+	const api = createApiApp(deps, fail).callback();
+
+	return function handleRequest(req, res) {
+		const started = performance.now();
+		const exchange = createExchange(req, res);
+		if (!exchange) {
+			res.writeHead(400, {'Content-Type': 'text/plain; charset=utf-8', Connection: 'close'});
+			res.end('Bad request target: ctidesk serves paths like /cgi-bin/status.cgi only.\n');
+			deps.activity.add('warn', 'server', `${printable(req.method ?? '', 8)} ${printable(req.url ?? '', 60)} → 400 bad request target`);
+			return;
+		}
+		let served: void | Promise<void> = undefined;
+		try {
+			served = serve(exchange);
+		} catch (error) {
+			fail(exchange, error);
+		}
+		if (served instanceof Promise) {
+			served.then(
+				() => record(exchange, started),
+				(error: unknown) => {
+					fail(exchange, error);
+					record(exchange, started);
+				},
+			);
+		} else {
+			record(exchange, started);
 		}
 	};
-}
-
-/** On every answer, refusals included. */
-const securityHeaders: ReadonlyArray<readonly [string, string]> = [
-	['X-Content-Type-Options', 'nosniff'],
-	['Cache-Control', 'no-store'],
-	['Referrer-Policy', 'no-referrer'],
-	['X-Frame-Options', 'DENY'],
-	['Cross-Origin-Resource-Policy', 'same-origin'],
-];
-
-export function createServer(deps: ServerDeps): Koa {
-	const logger = deps.logger ?? pino({level: 'silent'});
-	const app = new Koa();
-	app.silent = true;
-	app.on('error', (error: unknown) => logger.error({err: error}, 'local API error'));
-	const allowed = () => allowedOrigins(deps.config);
-	const router = createCgiRouter('/cgi-bin');
-	cgiRoutes(router, deps);
-	agentRoutes(router, deps);
-	app
-		// Also sets the security headers: one middleware less on every request's path.
-		.use(recordRequest(deps, logger))
-		// /api refuses browsers before the general guard could answer a CORS preflight for it.
-		.use(guardApi())
-		.use(guardRequest(allowed, deps.peerCheck ?? peerCheckFor(deps.config)))
-		// JSON bodies: before readParams, which reads only urlencoded forms.
-		.use(apiRoutes(deps))
-		.use(readParams())
-		.use(router.routes());
-	return app;
 }

@@ -1,6 +1,6 @@
 // Who may drive the agent through the local API. The checks are plain functions over the
-// request's socket and headers, so the Koa middleware and the WebSocket upgrade handler
-// (which Koa never sees) run exactly the same rules.
+// request's socket and headers, so HTTP requests and the WebSocket upgrade handler run exactly
+// the same rules.
 //
 // The rules (README "CRM integration → Security"):
 // 1. Peer: the TCP peer must be a loopback address (we bind loopback only; this is defence in
@@ -17,9 +17,9 @@
 //    leaks the customer's number, so reading it cross-site needs an allowed origin too.
 import type {IncomingHttpHeaders, IncomingMessage} from 'node:http';
 import type {Socket} from 'node:net';
-import type {Context, Middleware} from 'koa';
 import type {Config} from '../config/schema.js';
-import {failure, replyFailure, stateOf} from './reply.js';
+import {header, type Exchange} from './exchange.js';
+import {failure, replyFailure, sendEmpty} from './reply.js';
 import {printable} from './validate.js';
 
 export type Verdict = {ok: true} | {ok: false; status: 400 | 403; message: string};
@@ -106,14 +106,22 @@ export const guardPeer: PeerCheck = function guardPeer() {
 export function checkHost(headers: IncomingHttpHeaders, localPort: number): Verdict {
 	const host = headers.host;
 	if (!host) return {ok: false, status: 400, message: 'The request has no Host header.'};
-	const name = host.toLowerCase();
-	for (const loopback of loopbackNames) {
-		if (name === `${loopback}:${localPort}`) return pass;
-		if (localPort === 80 && name === loopback) return pass;
-	}
+	if (ownHosts(localPort).has(host.toLowerCase())) return pass;
 	return forbid(
 		`Host ${printable(host)} is not allowed: use http://localhost:${localPort}/ (this refuses DNS-rebinding attacks).`,
 	);
+}
+
+const hostCache = new Map<number, ReadonlySet<string>>();
+
+/** The Host values naming us on `port`: each loopback name with the port, and without it on port 80. */
+function ownHosts(port: number): ReadonlySet<string> {
+	let hosts = hostCache.get(port);
+	if (!hosts) {
+		hosts = new Set(loopbackNames.flatMap((name) => (port === 80 ? [name, `${name}:80`] : [`${name}:${port}`])));
+		hostCache.set(port, hosts);
+	}
+	return hosts;
 }
 
 export interface SiteVerdict {
@@ -158,8 +166,10 @@ export function checkSite(headers: IncomingHttpHeaders, allowed: ReadonlySet<str
 
 /** Browsers' speculative loads (prefetch, prerender) must never dial or transfer by themselves. */
 export function checkPurpose(headers: IncomingHttpHeaders): Verdict {
-	const purpose = `${single(headers['sec-purpose']) ?? ''} ${single(headers.purpose) ?? ''}`.toLowerCase();
-	return /prefetch|prerender/.test(purpose) ? forbid('Prefetch and prerender requests are refused.') : pass;
+	const secPurpose = single(headers['sec-purpose']);
+	const purpose = single(headers.purpose);
+	if (secPurpose === undefined && purpose === undefined) return pass;
+	return /prefetch|prerender/i.test(`${secPurpose ?? ''} ${purpose ?? ''}`) ? forbid('Prefetch and prerender requests are refused.') : pass;
 }
 
 function countHostHeaders(rawHeaders: readonly string[]): number {
@@ -182,7 +192,7 @@ export function checkConnection(req: IncomingMessage, peerCheck: PeerCheck = gua
 	return checkHost(req.headers, socket.localPort ?? 0);
 }
 
-/** Every guard in order, for one WebSocket upgrade (Koa never sees those). */
+/** Every guard in order, for one WebSocket upgrade. */
 export function checkRequest(req: IncomingMessage, allowed: ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Verdict {
 	const connection = checkConnection(req, peerCheck);
 	if (!connection.ok) return connection;
@@ -190,51 +200,63 @@ export function checkRequest(req: IncomingMessage, allowed: ReadonlySet<string>,
 }
 
 // ---------------------------------------------------------------------------------------------
-// The same rules as one Koa middleware. One function rather than a chain of middleware: every
-// request passes all of them, and each extra async hop costs on the call.cgi path (bench/).
+// The same rules for one HTTP exchange, in one function rather than a chain of steps: every
+// request passes all of them, and each extra hop costs on the call.cgi path (bench/).
 
-function refuseWith(ctx: Context, verdict: Extract<Verdict, {ok: false}>) {
-	replyFailure(ctx, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message));
+function refuseWith(exchange: Exchange, verdict: Extract<Verdict, {ok: false}>) {
+	replyFailure(exchange, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message));
 }
 
 /**
  * CORS and Private Network Access (Chrome asks before a public page may reach localhost):
  * answered only for allowed origins, with the exact origin echoed, never `*`.
  */
-function answerPreflight(ctx: Context, allowed: ReadonlySet<string>) {
-	const origin = ctx.get('Origin');
-	const method = ctx.get('Access-Control-Request-Method');
+function answerPreflight(exchange: Exchange, allowed: ReadonlySet<string>) {
+	const origin = header(exchange, 'origin');
+	const method = header(exchange, 'access-control-request-method');
 	if (!origin || !allowed.has(origin)) {
 		return replyFailure(
-			ctx,
+			exchange,
 			failure('forbidden', `Origin ${printable(origin || '(none)', 80)} is not allowed to call the local API: add it to server.allowedOrigins.`),
 		);
 	}
-	if (method !== 'GET' && method !== 'POST') return replyFailure(ctx, failure('forbidden', 'Only GET and POST are allowed.'));
-	ctx.set('Access-Control-Allow-Origin', origin);
-	ctx.set('Access-Control-Allow-Methods', 'GET, POST');
-	ctx.set('Access-Control-Allow-Headers', 'Accept, Content-Type');
-	ctx.set('Access-Control-Max-Age', '600');
-	if (ctx.get('Access-Control-Request-Private-Network') === 'true') ctx.set('Access-Control-Allow-Private-Network', 'true');
-	stateOf(ctx).outcome = {status: 204, code: 'ok', message: 'CORS preflight allowed'};
-	ctx.status = 204;
+	if (method !== 'GET' && method !== 'POST') return replyFailure(exchange, failure('forbidden', 'Only GET and POST are allowed.'));
+	exchange.headers.push(
+		'Access-Control-Allow-Origin', origin,
+		'Access-Control-Allow-Methods', 'GET, POST',
+		'Access-Control-Allow-Headers', 'Accept, Content-Type',
+		'Access-Control-Max-Age', '600',
+	);
+	if (header(exchange, 'access-control-request-private-network') === 'true') exchange.headers.push('Access-Control-Allow-Private-Network', 'true');
+	sendEmpty(exchange, {status: 204, code: 'ok', message: 'CORS preflight allowed'});
 }
 
-export function guardRequest(allowed: () => ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Middleware {
-	return function guardRequest(ctx, next) {
-		// Answers differ by Origin (CORS), also when refused.
-		ctx.res.setHeader('Vary', 'Origin');
-		const connection = checkConnection(ctx.req, peerCheck);
-		if (!connection.ok) return refuseWith(ctx, connection);
-		if (ctx.method === 'OPTIONS') return answerPreflight(ctx, allowed());
-		if (ctx.method !== 'GET' && ctx.method !== 'POST') {
-			return replyFailure(ctx, failure('method-not-allowed', `Method ${printable(ctx.method)} is not allowed: use GET or POST.`));
-		}
-		const {verdict, corsOrigin} = checkSite(ctx.req.headers, allowed(), ctx.req.socket.localPort ?? 0);
-		if (corsOrigin) ctx.set('Access-Control-Allow-Origin', corsOrigin);
-		if (!verdict.ok) return refuseWith(ctx, verdict);
-		const purpose = checkPurpose(ctx.req.headers);
-		if (!purpose.ok) return refuseWith(ctx, purpose);
-		return next();
-	};
+/** Runs every rule; returns false when it answered the request itself (a refusal or a preflight). */
+export function guardExchange(exchange: Exchange, allowed: ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): boolean {
+	const {req} = exchange;
+	const connection = checkConnection(req, peerCheck);
+	if (!connection.ok) {
+		refuseWith(exchange, connection);
+		return false;
+	}
+	if (req.method === 'OPTIONS') {
+		answerPreflight(exchange, allowed);
+		return false;
+	}
+	if (req.method !== 'GET' && req.method !== 'POST') {
+		replyFailure(exchange, failure('method-not-allowed', `Method ${printable(req.method ?? '')} is not allowed: use GET or POST.`));
+		return false;
+	}
+	const {verdict, corsOrigin} = checkSite(req.headers, allowed, req.socket.localPort ?? 0);
+	if (corsOrigin) exchange.headers.push('Access-Control-Allow-Origin', corsOrigin);
+	if (!verdict.ok) {
+		refuseWith(exchange, verdict);
+		return false;
+	}
+	const purpose = checkPurpose(req.headers);
+	if (!purpose.ok) {
+		refuseWith(exchange, purpose);
+		return false;
+	}
+	return true;
 }

@@ -4,8 +4,8 @@
 // the local API is off and how to fix it.
 import {createServer as createHttpServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import type Koa from 'koa';
 import type {ServerDeps} from './action.js';
+import type {RequestHandler} from './create-server.js';
 import {createEventsSocket, type EventsSocketOptions} from './events-socket.js';
 import {peerUserUnsupported} from './peer-user.js';
 
@@ -73,8 +73,7 @@ function closeServer(server: Server): Promise<void> {
 // No IPv6 on this machine (a container, ipv6.disable=1): 127.0.0.1 alone is fine.
 const noIpv6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL']);
 
-export async function listenServer(app: Koa, deps: ListenDeps): Promise<ListenResult> {
-	const handler = app.callback();
+export async function listenServer(handler: RequestHandler, deps: ListenDeps): Promise<ListenResult> {
 	const make = () => {
 		const server = createHttpServer({requestTimeout: 15_000, headersTimeout: 10_000}, handler);
 		server.keepAliveTimeout = 5000;

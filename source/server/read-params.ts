@@ -1,55 +1,88 @@
 // Reads a request's parameters: the query string, plus an urlencoded body for POST, both
 // decoded strictly (validate.ts). The body is small by contract (a CRM form with a few
 // fields), so it is read with a hard limit instead of a general body parser.
-import type {Context, Middleware, Next} from 'koa';
-import {failure, replyFailure, stateOf} from './reply.js';
+import type {Exchange} from './exchange.js';
+import {header} from './exchange.js';
+import {failure, replyFailure} from './reply.js';
 import {limits, mergeParams, parseParams} from './validate.js';
 
 const bodyLimit = limits.queryBytes;
 
-type BodyResult = {ok: true; text: string} | {ok: false; tooLarge: boolean};
+export type BodyResult = {ok: true; bytes: Buffer} | {ok: false; tooLarge: boolean};
 
-async function readBody(stream: AsyncIterable<Buffer>, declared: number | null): Promise<BodyResult> {
-	if (declared !== null && declared > bodyLimit) return {ok: false, tooLarge: true};
+/** The declared Content-Length, or null when there is none (chunked) or it is not a number. */
+export function declaredLength(exchange: Exchange): number | null {
+	const raw = header(exchange, 'content-length');
+	if (raw === '') return null;
+	const length = Number(raw);
+	return Number.isSafeInteger(length) && length >= 0 ? length : null;
+}
+
+/** Reads the whole request body, refusing more than `limit` bytes without reading the rest. */
+export async function readBody(exchange: Exchange, limit = bodyLimit): Promise<BodyResult> {
+	const declared = declaredLength(exchange);
+	if (declared !== null && declared > limit) return {ok: false, tooLarge: true};
 	const chunks: Buffer[] = [];
 	let size = 0;
-	for await (const chunk of stream) {
+	for await (const chunk of exchange.req as AsyncIterable<Buffer>) {
 		size += chunk.length;
-		if (size > bodyLimit) return {ok: false, tooLarge: true};
+		if (size > limit) return {ok: false, tooLarge: true};
 		chunks.push(chunk);
 	}
-	return {ok: true, text: Buffer.concat(chunks).toString('latin1')};
+	return {ok: true, bytes: Buffer.concat(chunks)};
 }
 
-export function readParams(): Middleware {
-	return function readParams(ctx, next) {
-		const query = parseParams(ctx.querystring);
-		if (!query.ok) return replyFailure(ctx, failure('bad-input', query.message));
-		const hasBody = ctx.method === 'POST' && (ctx.request.length > 0 || ctx.get('Transfer-Encoding') !== '');
-		if (!hasBody) {
-			stateOf(ctx).params = query.value;
-			return next();
-		}
-		return readForm(ctx, next, query.value);
-	};
+/** The media type of the body, lower-case, without parameters (`application/json`). */
+export function mediaType(exchange: Exchange): string {
+	return header(exchange, 'content-type').split(';')[0]!.trim().toLowerCase();
 }
 
-async function readForm(ctx: Context, next: Next, query: Map<string, string>) {
-	if (!ctx.is('application/x-www-form-urlencoded')) {
-		ctx.set('Connection', 'close');
-		return replyFailure(ctx, failure('unsupported-media-type', 'POST a form as application/x-www-form-urlencoded (or use GET).'));
+/** Whether the request carries a body at all. */
+export function hasBody(exchange: Exchange): boolean {
+	return (declaredLength(exchange) ?? 0) > 0 || header(exchange, 'transfer-encoding') !== '';
+}
+
+/**
+ * Sets `exchange.params`; returns false when it answered the request itself (a refusal).
+ * GET and a bodiless POST read the query only, without waiting for anything.
+ */
+export function readParams(exchange: Exchange): boolean | Promise<boolean> {
+	const query = parseParams(exchange.query);
+	if (!query.ok) {
+		replyFailure(exchange, failure('bad-input', query.message));
+		return false;
 	}
-	const body = await readBody(ctx.req, Number.isFinite(ctx.request.length) ? ctx.request.length : null);
+	if (exchange.req.method !== 'POST' || !hasBody(exchange)) {
+		exchange.params = query.value;
+		return true;
+	}
+	return readForm(exchange, query.value);
+}
+
+async function readForm(exchange: Exchange, query: Map<string, string>): Promise<boolean> {
+	if (mediaType(exchange) !== 'application/x-www-form-urlencoded') {
+		exchange.headers.push('Connection', 'close');
+		replyFailure(exchange, failure('unsupported-media-type', 'POST a form as application/x-www-form-urlencoded (or use GET).'));
+		return false;
+	}
+	const body = await readBody(exchange);
 	if (!body.ok) {
 		// The rest of the body is not read: close the connection rather than parse it as a request.
-		ctx.set('Connection', 'close');
-		return replyFailure(ctx, failure('too-large', `The request body is larger than ${bodyLimit} bytes.`));
+		exchange.headers.push('Connection', 'close');
+		replyFailure(exchange, failure('too-large', `The request body is larger than ${bodyLimit} bytes.`));
+		return false;
 	}
 	// latin1 keeps one char per byte, so the strict decoder sees raw non-ASCII bytes and refuses them.
-	const form = parseParams(body.text);
-	if (!form.ok) return replyFailure(ctx, failure('bad-input', form.message));
+	const form = parseParams(body.bytes.toString('latin1'));
+	if (!form.ok) {
+		replyFailure(exchange, failure('bad-input', form.message));
+		return false;
+	}
 	const merged = mergeParams(query, form.value);
-	if (!merged.ok) return replyFailure(ctx, failure('bad-input', merged.message));
-	stateOf(ctx).params = merged.value;
-	await next();
+	if (!merged.ok) {
+		replyFailure(exchange, failure('bad-input', merged.message));
+		return false;
+	}
+	exchange.params = merged.value;
+	return true;
 }

@@ -1,9 +1,14 @@
 // One way to answer every request: JSON `{ok, code, message, …}` for scripts, HTML for a
-// browser (a self-closing page, a redirect, or an error page that stays open). The outcome is
-// also kept on ctx.state so the request log can say what happened.
-import type {Context} from 'koa';
+// browser (a self-closing page, a redirect, or an error page that stays open). Each answer is
+// written to Node in one writeHead + end with every header at once, and its outcome is kept on
+// the exchange so the request log can say what happened.
+import accepts from 'accepts';
 import type {ErrorCode} from '../core/types.js';
+import type {Exchange, Outcome} from './exchange.js';
+import {header} from './exchange.js';
 import {pageCsp, renderDonePage, renderErrorPage} from './pages.js';
+
+export type {Outcome} from './exchange.js';
 
 /** Codes of refusals made by the server itself, on top of the session's ErrorCodes. */
 export type ServerCode =
@@ -16,23 +21,9 @@ export type ServerCode =
 	| 'unsupported-media-type'
 	| 'internal';
 
-export interface Outcome {
-	status: number;
-	code: ServerCode;
-	message: string;
-}
-
 export interface Failure extends Outcome {
 	ok?: false;
 }
-
-/** What the request handlers keep on ctx.state. */
-export interface ServerState {
-	params?: ReadonlyMap<string, string>;
-	outcome?: Outcome;
-}
-
-export const stateOf = (ctx: Context) => ctx.state as ServerState;
 
 const statusByCode: Record<ServerCode, number> = {
 	ok: 200,
@@ -55,46 +46,61 @@ export function failure(code: ServerCode, message: string): Failure {
 	return {status: statusByCode[code], code, message};
 }
 
+/** On every answer, refusals included; answers differ by Origin (CORS), hence Vary. */
+const commonHeaders: readonly string[] = [
+	'X-Content-Type-Options', 'nosniff',
+	'Cache-Control', 'no-store',
+	'Referrer-Policy', 'no-referrer',
+	'X-Frame-Options', 'DENY',
+	'Cross-Origin-Resource-Policy', 'same-origin',
+	'Vary', 'Origin',
+];
+
+const jsonType = 'application/json; charset=utf-8';
+const htmlType = 'text/html; charset=utf-8';
+const textType = 'text/plain; charset=utf-8';
+
+/** Writes the whole answer: status, the common and the exchange's headers, and the body. */
+export function send(exchange: Exchange, outcome: Outcome, type: string | null, body: string) {
+	exchange.outcome = outcome;
+	const head = [...commonHeaders, ...exchange.headers];
+	if (type !== null) head.push('Content-Type', type, 'Content-Length', String(Buffer.byteLength(body)));
+	exchange.res.writeHead(outcome.status, head);
+	exchange.res.end(type === null ? undefined : body);
+}
+
 const formatJson = /(?:^|&)format=json(?:&|$)/;
 const formatHtml = /(?:^|&)format=html(?:&|$)/;
 
 /** JSON when asked by `format=json` or by `Accept: application/json`; HTML otherwise (a browser). */
-export function wantsJson(ctx: Context): boolean {
-	const format = stateOf(ctx).params?.get('format');
+export function wantsJson(exchange: Exchange): boolean {
+	const format = exchange.params?.get('format');
 	if (format === 'json') return true;
 	if (format === 'html') return false;
 	// Before the query was parsed (a guard refused it), look at the raw text: good enough to pick a format.
-	if (format === undefined && !stateOf(ctx).params) {
-		if (formatJson.test(ctx.querystring)) return true;
-		if (formatHtml.test(ctx.querystring)) return false;
+	if (format === undefined && !exchange.params) {
+		if (formatJson.test(exchange.query)) return true;
+		if (formatHtml.test(exchange.query)) return false;
 	}
-	const accept = ctx.get('Accept');
-	return accept.includes('json') && ctx.accepts('html', 'json') === 'json';
+	const accept = header(exchange, 'accept');
+	return accept.includes('json') && accepts(exchange.req).type('html', 'json') === 'json';
 }
 
-/**
- * A JSON answer, serialised here with its type set directly: the same bytes and headers as
- * `ctx.body = value`, without Koa's MIME lookup and header normalisation on every request.
- */
-export function sendJson(ctx: Context, value: unknown) {
-	ctx.res.setHeader('Content-Type', 'application/json; charset=utf-8');
-	ctx.body = JSON.stringify(value);
+export function sendJson(exchange: Exchange, outcome: Outcome, value: unknown) {
+	send(exchange, outcome, jsonType, JSON.stringify(value));
 }
 
-function sendHtml(ctx: Context, html: string) {
-	ctx.set('Content-Security-Policy', pageCsp);
-	ctx.type = 'text/html; charset=utf-8';
-	ctx.body = html;
+function sendHtml(exchange: Exchange, outcome: Outcome, html: string) {
+	exchange.headers.push('Content-Security-Policy', pageCsp);
+	send(exchange, outcome, htmlType, html);
 }
 
-export function replyFailure(ctx: Context, outcome: Failure, json = wantsJson(ctx)) {
-	stateOf(ctx).outcome = outcome;
-	ctx.status = outcome.status;
-	if (outcome.status === 405) ctx.set('Allow', 'GET, POST, OPTIONS');
+export function replyFailure(exchange: Exchange, outcome: Failure, json = wantsJson(exchange)) {
+	if (outcome.status === 405 && !exchange.headers.includes('Allow')) exchange.headers.push('Allow', 'GET, POST, OPTIONS');
 	if (json) {
-		sendJson(ctx, {ok: false, code: outcome.code, message: outcome.message});
+		sendJson(exchange, outcome, {ok: false, code: outcome.code, message: outcome.message});
 	} else {
-		sendHtml(ctx, renderErrorPage(outcome.status, outcome.code, outcome.message));
+		sendHtml(exchange, outcome, renderErrorPage(outcome.status, outcome.code, outcome.message));
 	}
 }
 
@@ -106,31 +112,34 @@ export interface Success {
 	data?: Record<string, unknown>;
 }
 
-export function replySuccess(ctx: Context, success: Success, json = wantsJson(ctx)) {
+export function replySuccess(exchange: Exchange, success: Success, json = wantsJson(exchange)) {
 	if (json) {
-		stateOf(ctx).outcome = {status: 200, code: 'ok', message: success.message};
-		ctx.status = 200;
-		sendJson(ctx, {ok: true, code: 'ok', message: success.message, ...(success.url ? {url: success.url} : {}), ...success.data});
+		sendJson(exchange, {status: 200, code: 'ok', message: success.message}, {
+			ok: true,
+			code: 'ok',
+			message: success.message,
+			...(success.url ? {url: success.url} : {}),
+			...success.data,
+		});
 		return;
 	}
 	if (success.url) {
-		stateOf(ctx).outcome = {status: 302, code: 'ok', message: success.message};
 		// The URL was parsed and re-serialised by the WHATWG parser and its origin is allowed.
-		ctx.status = 302;
-		ctx.set('Location', success.url);
-		ctx.type = 'text/plain; charset=utf-8';
-		ctx.body = `${success.message}: redirecting to ${success.url}`;
+		exchange.headers.push('Location', success.url);
+		send(exchange, {status: 302, code: 'ok', message: success.message}, textType, `${success.message}: redirecting to ${success.url}`);
 		return;
 	}
-	stateOf(ctx).outcome = {status: 200, code: 'ok', message: success.message};
-	ctx.status = 200;
-	sendHtml(ctx, renderDonePage(success.message));
+	sendHtml(exchange, {status: 200, code: 'ok', message: success.message}, renderDonePage(success.message));
 }
 
 /** An HTML or JSON page that is not an action result (status.cgi). */
-export function replyPage(ctx: Context, message: string, html: () => string, json: () => unknown) {
-	stateOf(ctx).outcome = {status: 200, code: 'ok', message};
-	ctx.status = 200;
-	if (wantsJson(ctx)) sendJson(ctx, json());
-	else sendHtml(ctx, html());
+export function replyPage(exchange: Exchange, message: string, html: () => string, json: () => unknown) {
+	const outcome = {status: 200, code: 'ok', message} as const;
+	if (wantsJson(exchange)) sendJson(exchange, outcome, json());
+	else sendHtml(exchange, outcome, html());
+}
+
+/** A bodiless answer (the CORS preflight's 204). */
+export function sendEmpty(exchange: Exchange, outcome: Outcome) {
+	send(exchange, outcome, null, '');
 }

@@ -94,8 +94,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 		...(options.instance ? {instance: options.instance} : {}),
 		...(options.peerCheck ? {peerCheck: options.peerCheck} : {}),
 	};
-	const app = createServer(deps);
-	const listening = await listenServer(app, {...deps, port: 0, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes});
+	const listening = await listenServer(createServer(deps), {...deps, port: 0, heartbeatMs: options.heartbeatMs, maxBufferedBytes: options.maxBufferedBytes});
 	if (listening.error) throw new Error(listening.error.message);
 	return {
 		store,

@@ -1,9 +1,8 @@
 // ctidesk's own verbs in the seed's style (SPEC section 6): logout, ready, away, answer,
 // hangup, hold and status. Each is one session command; the session says whether it is
 // allowed now, so these only validate parameters.
-import type {Middleware} from 'koa';
 import {toStatusJson} from '../../core/status.js';
-import type {CgiRouter} from '../cgi-router.js';
+import type {CgiRouter, Handler} from '../cgi-router.js';
 import {action, badInput, type Planner, type ServerDeps} from '../action.js';
 import {renderStatusPage} from '../pages.js';
 import {replyPage} from '../reply.js';
@@ -46,9 +45,9 @@ export function agentRoutes(router: CgiRouter, deps: ServerDeps): CgiRouter {
 		const handler = action(deps, plan);
 		router.get(path, handler).post(path, handler);
 	}
-	const status: Middleware = (ctx) => {
+	const status: Handler = (exchange) => {
 		const snapshot = toStatusJson(deps.store.getSnapshot());
-		replyPage(ctx, `Status: ${snapshot.agent.state}`, () => renderStatusPage(snapshot), () => snapshot);
+		replyPage(exchange, `Status: ${snapshot.agent.state}`, () => renderStatusPage(snapshot), () => snapshot);
 	};
 	router.get('/status.cgi', status).post('/status.cgi', status);
 	return router;
