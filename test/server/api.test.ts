@@ -17,7 +17,7 @@ interface Calls {
 	links: string[];
 }
 
-async function start() {
+async function start(openLink?: (url: string) => Promise<void>) {
 	const calls: Calls = {shutdown: [], links: []};
 	let harness: Harness | null = null;
 	const instance: InstanceControl = {
@@ -29,9 +29,11 @@ async function start() {
 			settings: deskSettings(harness!.config),
 		}),
 		shutdown: (logout) => calls.shutdown.push(logout),
-		openLink: async (url) => {
-			calls.links.push(url);
-		},
+		openLink:
+			openLink ??
+			(async (url) => {
+				calls.links.push(url);
+			}),
 		pops: {getSnapshot: () => ({recent: [], fallbackLinks: [], pendingHidden: 0}), subscribe: () => () => undefined},
 	};
 	harness = await startHarness({instance});
@@ -254,6 +256,20 @@ describe('POST /api/shutdown and /api/open-link', () => {
 			expect((await post('/api/open-link', {url})).status).toBe(400);
 		}
 		expect(calls.links).toEqual(['https://crm.example.com/tickets?q=1']);
+	});
+});
+
+describe('a fault inside a route', () => {
+	it('answers 500 with a pointer to the log, logs it, and keeps serving', async () => {
+		const {harness} = await start(async () => {
+			throw new Error('the launcher blew up');
+		});
+		const response = await post('/api/open-link', {url: 'https://crm.example.com/'});
+		expect(response.status).toBe(500);
+		expect(json(response)).toMatchObject({ok: false, code: 'internal', message: expect.stringMatching(/log file/)});
+		expect(harness.activity.getEntries().at(-1)).toMatchObject({level: 'error', source: 'server', text: expect.stringMatching(/\/api\/open-link.*→ 500/)});
+		// The next request is served as usual.
+		expect((await rawRequest(harness.port, '/api/instance')).status).toBe(200);
 	});
 });
 

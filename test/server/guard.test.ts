@@ -293,6 +293,17 @@ describe('input validation', () => {
 		}
 	});
 
+	it('refuses a request target that is not a path (an absolute URL names a host the Host check never saw)', async () => {
+		const before = h.store.getSnapshot();
+		const socket = connect(h.port, '127.0.0.1');
+		socket.end(`GET http://evil.example/cgi-bin/call.cgi?number=139001 HTTP/1.1\r\nHost: ${own()}\r\nConnection: close\r\n\r\n`);
+		const answer = await text(socket);
+		expect(answer.split('\r\n')[0]).toMatch(/^HTTP\/1\.1 400 /);
+		expect(answer).toMatch(/Bad request target/);
+		expect(h.store.getSnapshot()).toBe(before);
+		expect(h.activity.getEntries().at(-1)?.text).toMatch(/→ 400 bad request target/);
+	});
+
 	it('refuses two Host headers', async () => {
 		const socket = connect(h.port, '127.0.0.1');
 		socket.end(`GET /cgi-bin/status.cgi HTTP/1.1\r\nHost: ${own()}\r\nHost: evil.example\r\nConnection: close\r\n\r\n`);
@@ -319,6 +330,30 @@ describe('secrets', () => {
 			expect(text).not.toContain('SECRETSID123');
 			expect(text).not.toContain(sid);
 			expect(text).not.toMatch(/pass=101/);
+		}
+	});
+});
+
+describe('a fault in a guard', () => {
+	it('answers 500 on /cgi-bin, changes nothing, and keeps serving', async () => {
+		let broken = true;
+		const harness = await startHarness({
+			peerCheck: () => {
+				if (broken) throw new Error('the peer table was unreadable');
+				return {ok: true};
+			},
+		});
+		try {
+			const before = harness.store.getSnapshot();
+			const response = await rawRequest(harness.port, '/cgi-bin/call.cgi?number=139001&format=json');
+			expect(response.status).toBe(500);
+			expect(JSON.parse(response.body)).toMatchObject({ok: false, code: 'internal'});
+			expect(harness.store.getSnapshot()).toBe(before);
+			expect(harness.activity.getEntries().at(-1)).toMatchObject({level: 'error', text: expect.stringMatching(/call\.cgi.*→ 500/)});
+			broken = false;
+			expect((await rawRequest(harness.port, '/cgi-bin/status.cgi?format=json')).status).toBe(200);
+		} finally {
+			await harness.close();
 		}
 	});
 });
