@@ -9,24 +9,33 @@ export type Logger = pino.Logger;
 
 export const redactedKeys = ['pass', 'password', 'secret', 'sid', 'token'];
 
-/** Batches waiting for the end of the current event-loop turn, written at exit if it never comes. */
+/** Batches not yet written, written at exit if their time never comes. */
 const unwritten = new Set<() => void>();
 let exitHookInstalled = false;
 
+/** How long a logged line may wait for company before it is written, and how much may wait. */
+export const logBatchMs = 20;
+const logBatchBytes = 64 * 1024;
+
 /**
- * The log file as a pino destination that writes once per event-loop turn. Every CRM request
- * logs a line; written one by one (pino's asynchronous SonicBoom) each line cost a write handed
- * to the thread pool and back, about half of the local API's logging time (bench/cgi-throughput.mjs).
- * Lines logged in one turn are joined and written synchronously in one call right after it (a
- * write to the page cache, as pino's default synchronous destination does per line), so the
- * file is never more than one turn behind, and the 'exit' hook writes a last batch even when
- * the process exits (process.exit, an uncaught exception) before the turn ends.
+ * The log file as a pino destination that writes in batches. Every CRM request logs a line;
+ * written one by one, each line cost a write system call (pino's synchronous destination) or a
+ * write handed to the thread pool and back (its asynchronous one), which at a CRM's burst of
+ * requests was a large share of the local API's time (bench/cgi-throughput.mjs). Lines are
+ * joined and written synchronously in one call at most `logBatchMs` after the first of them, or
+ * at once when 64 KiB are waiting, so the file is never more than a moment behind; the 'exit'
+ * hook writes the last batch when the process exits (process.exit, an uncaught exception, a
+ * signal the app handles). Only a SIGKILL can lose the last few milliseconds of log lines:
+ * call records are not kept here (history.ts syncs each one to disk).
  */
 function batchedFile(file: string): pino.DestinationStream {
 	const destination = pino.destination({dest: file, sync: true, mkdir: true});
 	let pending = '';
+	let timer: NodeJS.Timeout | null = null;
 	const flush = () => {
 		unwritten.delete(flush);
+		if (timer) clearTimeout(timer);
+		timer = null;
 		const text = pending;
 		pending = '';
 		if (text !== '') destination.write(text);
@@ -41,12 +50,17 @@ function batchedFile(file: string): pino.DestinationStream {
 		write(line: string) {
 			if (pending === '') {
 				unwritten.add(flush);
-				setImmediate(flush);
+				// Unref'd: a log line waiting must not keep the process alive; the exit hook writes it.
+				timer = setTimeout(flush, logBatchMs).unref();
 			}
 			pending += line;
+			if (pending.length >= logBatchBytes) flush();
 		},
 	};
 }
+
+/** Where the activity sink writes its lines directly, and from which pino level each output takes them. */
+const lineOutputs = new WeakMap<Logger, Array<{level: number; stream: pino.DestinationStream}>>();
 
 export function createLogger({file, level = 'info', stdout = false}: {file: string | null; level?: string; stdout?: boolean}): Logger {
 	const streams: pino.StreamEntry[] = [];
@@ -55,7 +69,7 @@ export function createLogger({file, level = 'info', stdout = false}: {file: stri
 		streams.push({level: level as pino.Level, stream: batchedFile(file)});
 	}
 	if (stdout) streams.push({level: level as pino.Level, stream: process.stdout});
-	return pino(
+	const logger = pino(
 		{
 			level,
 			redact: {paths: [...redactedKeys, ...redactedKeys.map((key) => `*.${key}`)], censor: '***'},
@@ -63,28 +77,39 @@ export function createLogger({file, level = 'info', stdout = false}: {file: stri
 		},
 		streams.length > 0 ? pino.multistream(streams) : pino.destination('/dev/null'),
 	);
+	lineOutputs.set(
+		logger,
+		streams.map((entry) => ({level: logger.levels.values[entry.level as string] ?? 30, stream: entry.stream as pino.DestinationStream})),
+	);
+	return logger;
 }
 
 /**
- * The activity log's sink into the log file: `{"source": …, "msg": …}` at the entry's level.
- * One child logger per source, so the `source` field is serialised once rather than for every
- * request's line. The children log through a twin of `logger` on the same stream without the
- * redaction: pino's `*.key` redactor never censors a message, yet it re-serialises every line's
- * message string (~3 µs per call.cgi+hangup pair, bench/cgi-throughput.mjs), and an activity line
- * has no object to redact. Redaction stays on `logger` for everything else.
+ * The activity log's sink into the log file: `{"level":…,"time":…,"source":…,"msg":…}`, the
+ * line pino writes for `logger.child({source}).info(text)`, built here with one JSON.stringify
+ * per field and written straight to the logger's outputs: every CRM request logs one, and
+ * pino's general path (bindings, hooks, its string escaper, a multistream) cost several
+ * microseconds of the local API's time per request (bench/cgi-throughput.mjs). An activity line
+ * has no object to redact. A logger made elsewhere (tests) gets the same lines through pino.
  */
 export function logActivity(logger: Logger): (entry: ActivityEntry) => void {
-	const stream = (logger as unknown as Record<symbol, pino.DestinationStream | undefined>)[pino.symbols.streamSym];
-	const base = stream ? pino({level: 'trace', base: undefined}, stream) : logger;
-	const bySource = new Map<string, Logger>();
+	const outputs = lineOutputs.get(logger);
+	if (!outputs) {
+		const bySource = new Map<string, Logger>();
+		return (entry) => {
+			let child = bySource.get(entry.source);
+			if (!child) bySource.set(entry.source, (child = logger.child({source: entry.source})));
+			child[entry.level](entry.text);
+		};
+	}
+	const sources = new Map<string, string>();
 	return (entry) => {
 		// The level is the app logger's to decide (`log.level` in the config).
 		if (!logger.isLevelEnabled(entry.level)) return;
-		let child = bySource.get(entry.source);
-		if (!child) {
-			child = base.child({source: entry.source});
-			bySource.set(entry.source, child);
-		}
-		child[entry.level](entry.text);
+		const level = logger.levels.values[entry.level]!;
+		let source = sources.get(entry.source);
+		if (source === undefined) sources.set(entry.source, (source = JSON.stringify(entry.source)));
+		const line = `{"level":${level},"time":${entry.at},"source":${source},"msg":${JSON.stringify(entry.text)}}\n`;
+		for (const output of outputs) if (level >= output.level) output.stream.write(line);
 	};
 }
