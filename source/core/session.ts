@@ -40,7 +40,7 @@ export function createInitialState(
 export function reduce(state: SessionState, event: SessionEvent): SessionState {
 	const next = apply(state, event);
 	if (next === state) return state;
-	return withDerivedAgentState(state, {...next, seq: event.seq}, event.at);
+	return withDerivedAgentState(state, next, event.at, event.seq);
 }
 
 function apply(state: SessionState, event: SessionEvent): SessionState {
@@ -175,10 +175,13 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 			const record = toRecord(call.state === 'held' ? resume(call, event.at) : call, event.at, event.cause);
 			const answered = record.answeredAt !== null;
 			const talkMs = answered ? Math.max(0, record.endedAt - record.answeredAt! - record.heldMs) : 0;
+			// Newest first, bounded: one copy of the list per call.
+			const recentCalls = state.recentCalls.slice(0, recentCallsLimit - 1);
+			recentCalls.unshift(record);
 			return {
 				...state,
 				call: null,
-				recentCalls: [record, ...state.recentCalls].slice(0, recentCallsLimit),
+				recentCalls,
 				shift: {
 					...state.shift,
 					callsHandled: state.shift.callsHandled + (answered ? 1 : 0),
@@ -261,15 +264,16 @@ export function deriveAgentState(state: SessionState): AgentState {
 	return agent.presence;
 }
 
-/** The state and, when not ready, the reason: a change of either restarts "time in state". */
-function shownState(state: AgentState, reason: string | null): string {
-	return state === 'not-ready' ? `${state}:${reason ?? ''}` : state;
+/** Whether the shown state changed: another state, or another reason while not ready. */
+function shownStateChanged(previous: AgentStatus, state: AgentState, reason: string | null): boolean {
+	if (state !== previous.state) return true;
+	return state === 'not-ready' && (reason ?? '') !== (previous.reason ?? '');
 }
 
-function withDerivedAgentState(previous: SessionState, next: SessionState, at: number): SessionState {
+/** The next state with its seq and the agent state derived from it, built as one copy. */
+function withDerivedAgentState(previous: SessionState, next: SessionState, at: number, seq: number): SessionState {
 	const agentState = deriveAgentState(next);
-	const changed =
-		shownState(agentState, next.agent.reason) !== shownState(previous.agent.state, previous.agent.reason);
-	if (!changed && agentState === next.agent.state) return next;
-	return {...next, agent: {...next.agent, state: agentState, since: changed ? at : next.agent.since}};
+	const changed = shownStateChanged(previous.agent, agentState, next.agent.reason);
+	if (!changed && agentState === next.agent.state) return {...next, seq};
+	return {...next, seq, agent: {...next.agent, state: agentState, since: changed ? at : next.agent.since}};
 }

@@ -112,7 +112,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		if (event.type === 'call-offered' || event.type === 'call-dialing') {
 			if (state.call) return; // one call at a time: not ours to show
 			seq += 1;
-			dispatch({...event, seq, callId: options.allocateCallId(event.at, event.pbxCallId)});
+			dispatch(Object.assign({}, event, {seq, callId: options.allocateCallId(event.at, event.pbxCallId)}));
 			interruptWrapUp(event.at);
 			return;
 		}
@@ -123,7 +123,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		const presenceBefore = state.agent.presence;
 		const reasonBefore = state.agent.reason;
 		seq += 1;
-		dispatch({...event, seq});
+		// Object.assign, not a spread: `{...event, seq}` over the many event shapes takes V8's slow
+		// path, ~1 µs an event (bench/cgi-throughput.mjs); the copy has the same fields in the same order.
+		dispatch(Object.assign({}, event, {seq}));
 		if (event.type === 'call-ended' && wasAnswered !== null) {
 			options.releaseCallId?.(event.pbxCallId);
 			const resume = interrupted;
