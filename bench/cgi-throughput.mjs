@@ -13,8 +13,9 @@
 // requests are measured. With one agent and several connections some call.cgi requests meet
 // a call that is already up and are refused (409) by the session: they still run every guard,
 // the parameter checks and the session's command check; the table shows how many.
-// A third server, Koa + the same session with no guards, parsing or logging, shows how much of
-// the gap is the session and simulator themselves and how much the local API's own layers.
+// A third server, node:http + the same session with no guards, parsing or logging (what ctidesk's
+// /cgi-bin path is built on), shows how much of the gap is the session and simulator themselves
+// and how much the local API's own layers.
 // All three get the same client, the same connection count and the same request sequence, and
 // each runs alone in its own process. Rounds alternate the servers; the best round of each is
 // reported and the median round too; the server's CPU time per request (from the child's
@@ -91,25 +92,29 @@ async function serveCtidesk() {
 }
 
 async function serveBare(withSession) {
-	const {default: Koa} = await import('koa');
 	const {createServer} = await import('node:http');
-	const app = new Koa();
+	let handler;
 	if (withSession) {
-		// The session's own cost: the same commands with no guards, parsing or logging.
+		// The session's own cost: the same commands on node:http with no guards, parsing or logging.
 		const store = await startSession();
-		app.use(async (ctx) => {
-			const command = ctx.path === '/cgi-bin/call.cgi' ? {type: 'dial', number: '139001'} : {type: 'hangup'};
-			const result = await store.run(command);
-			// A refusal answers 409 as ctidesk does, so the table counts the same outcomes.
-			ctx.status = result.ok ? 200 : 409;
-			ctx.body = result;
-		});
+		handler = (req, res) => {
+			const command = req.url.startsWith('/cgi-bin/call.cgi') ? {type: 'dial', number: '139001'} : {type: 'hangup'};
+			void store.run(command).then((result) => {
+				// A refusal answers 409 as ctidesk does, so the table counts the same outcomes.
+				const body = JSON.stringify(result);
+				res.writeHead(result.ok ? 200 : 409, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
+				res.end(body);
+			});
+		};
 	} else {
+		const {default: Koa} = await import('koa');
+		const app = new Koa();
 		app.use((ctx) => {
 			ctx.body = {ok: true, code: 'ok', message: 'constant'};
 		});
+		handler = app.callback();
 	}
-	const server = createServer(app.callback());
+	const server = createServer(handler);
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 	process.on('disconnect', () => process.exit(0));
 	return server.address().port;
@@ -229,7 +234,7 @@ async function main() {
 	const fmt = (value, digits = 0) => value.toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits});
 	const {bare, session, ctidesk} = best;
 	const rows = [
-		['', 'ctidesk call.cgi', 'bare Koa', 'ctidesk / bare', 'Koa + session only'],
+		['', 'ctidesk call.cgi', 'bare Koa', 'ctidesk / bare', 'node:http + session only'],
 		['requests/s', fmt(ctidesk.rps), fmt(bare.rps), `${ratio.toFixed(2)}× (target ≥ ${TARGET}×: ${verdict})`, fmt(session.rps)],
 		['p50 latency (ms)', fmt(ctidesk.p50, 3), fmt(bare.p50, 3), '', fmt(session.p50, 3)],
 		['p99 latency (ms)', fmt(ctidesk.p99, 3), fmt(bare.p99, 3), '', fmt(session.p99, 3)],
@@ -244,7 +249,7 @@ async function main() {
 	);
 	for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column])).join('   '));
 	console.log(
-		`The session and simulator alone (Koa + session only) run at ${(session.rps / bare.rps).toFixed(2)}× the bare app; ` +
+		`The session and simulator alone (node:http + session only) run at ${(session.rps / bare.rps).toFixed(2)}× the bare app; ` +
 			`the local API's own layers (guards, strict parsing, replies, request log) keep ${(ctidesk.rps / session.rps).toFixed(2)}× of that.`,
 	);
 	const outcomes = Object.entries(best.ctidesk.statuses).map(([status, count]) => `${status}: ${fmt(count)}`).join(', ');
