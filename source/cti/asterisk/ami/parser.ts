@@ -141,6 +141,8 @@ export interface AmiParser {
 }
 
 const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
 const BANNER_PREFIX = 'Asterisk Call Manager';
 
 export function createAmiParser(options: AmiParserOptions): AmiParser {
@@ -151,7 +153,8 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 	// by byte costs one concat at its end rather than one per byte.
 	let restParts: Buffer[] = [];
 	let restLength = 0;
-	// The message being built.
+	// The message being built: its fields (keys and values interleaved, see AmiMessage) and
+	// its size in bytes.
 	let flat: string[] = [];
 	let size = 0;
 	let event: string | undefined;
@@ -186,18 +189,23 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 		skipping = true;
 	};
 
-	// Parses `text`, which holds only complete lines (it ends with LF).
+	// Parses `text`, which holds only complete lines (it ends with LF). The running size lives in
+	// a local while the loop runs and is written back around the rare calls out.
 	const parseLines = (text: string): void => {
 		let pos = 0;
 		const length = text.length;
+		let total = size;
 		while (pos < length) {
 			const nl = text.indexOf('\n', pos);
 			let end = nl;
-			if (end > pos && text.charCodeAt(end - 1) === 13) end--;
+			if (end > pos && text.charCodeAt(end - 1) === CR) end--;
 			if (end === pos) {
 				// A blank line ends a message; stray ones (the `\r\n\n` ending) are ignored.
 				if (skipping) skipping = false;
-				else if (flat.length > 0) emit();
+				else if (flat.length > 0) {
+					emit();
+					total = 0;
+				}
 				pos = nl + 1;
 				continue;
 			}
@@ -205,27 +213,26 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 				pos = nl + 1;
 				continue;
 			}
-			size += nl + 1 - pos;
-			if (size > max) {
-				drop(`AMI message larger than ${max} bytes dropped`);
-				pos = nl + 1;
-				continue;
-			}
+			total += nl + 1 - pos;
 			const colon = text.indexOf(':', pos);
-			if (colon === -1 || colon >= end) {
-				noColon(text.slice(pos, end));
+			if (total > max || colon === -1 || colon >= end) {
+				size = total;
+				if (total > max) drop(`AMI message larger than ${max} bytes dropped`);
+				else noColon(text.slice(pos, end));
+				total = size;
 				pos = nl + 1;
 				continue;
 			}
 			const key = text.slice(pos, colon);
 			let start = colon + 1;
-			if (start < end && text.charCodeAt(start) === 32) start++;
+			if (start < end && text.charCodeAt(start) === SPACE) start++;
 			const value = text.slice(start, end);
 			flat.push(key, value);
 			// Remember the three keys the connection routes on without a second scan.
-			const k = key.length;
-			if (k === 5 && event === undefined && (key === 'Event' || key.toLowerCase() === 'event')) {
-				event = value;
+			const k = colon - pos;
+			if (k === 5) {
+				if (event === undefined && (key === 'Event' || key.toLowerCase() === 'event'))
+					event = value;
 			} else if (k === 8) {
 				if (actionId === undefined && (key === 'ActionID' || key.toLowerCase() === 'actionid'))
 					actionId = value;
@@ -239,6 +246,7 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 			}
 			pos = nl + 1;
 		}
+		size = total;
 	};
 
 	const noColon = (line: string): void => {
@@ -264,61 +272,67 @@ export function createAmiParser(options: AmiParserOptions): AmiParser {
 		);
 	};
 
-	return {
-		write(chunk) {
-			if (chunk.length === 0) return;
-			const last = chunk.lastIndexOf(LF);
-			if (last === -1) {
-				if (skipping) {
-					// A lone CR may start the blank line that ends the dropped message: keep it, so
-					// the LF in the next write completes a blank line.
-					if (restLength === 0 && chunk.length === 1 && chunk[0] === 13) {
-						restParts.push(chunk);
-						restLength = 1;
-						return;
-					}
-					// Inside an oversized line: nothing to keep. An empty rest still marks that we are
-					// mid-line, because the LF that ends it will be counted as a line end below.
-					restParts = [];
-					restLength += chunk.length;
-					return;
-				}
-				restParts.push(chunk);
-				restLength += chunk.length;
-				if (restLength + size > max) {
-					restParts = [];
-					drop(`AMI line larger than ${max} bytes dropped`);
-				}
+	// Keeps the bytes after the last LF (`tail`).
+	const keepTail = (tail: Buffer): void => {
+		if (skipping) {
+			// Inside a dropped line: nothing to keep but a lone CR, which may start the blank line
+			// that ends the dropped message. An empty rest with a length still marks that we are
+			// mid-line, so the LF that ends it is not taken for a blank line.
+			if (restLength === 0 && tail.length === 1 && tail[0] === CR) {
+				restParts.push(tail);
+				restLength = 1;
 				return;
 			}
-			let text: string;
-			if (restLength === 0) {
-				text = chunk.toString('utf8', 0, last + 1);
-			} else if (restParts.length === 0) {
-				// Dropping an oversized line: its end is in this chunk; treat it as a non-blank line.
-				text = 'x' + chunk.toString('utf8', 0, last + 1);
-			} else {
-				restParts.push(chunk.subarray(0, last + 1));
-				text = Buffer.concat(restParts).toString('utf8');
-			}
 			restParts = [];
-			restLength = 0;
-			parseLines(text);
-			if (last + 1 < chunk.length) {
-				const tail = chunk.subarray(last + 1);
-				if (skipping) {
-					restLength = tail.length;
-				} else {
-					restParts.push(tail);
-					restLength = tail.length;
-					if (restLength + size > max) {
-						restParts = [];
-						restLength = 0;
-						drop(`AMI line larger than ${max} bytes dropped`);
-						restLength = tail.length;
-					}
+			restLength += tail.length;
+			return;
+		}
+		restParts.push(tail);
+		restLength += tail.length;
+		if (restLength + size > max) {
+			restParts = [];
+			drop(`AMI line larger than ${max} bytes dropped`);
+		}
+	};
+
+	// The pending line, completed by chunk[0, end), decoded on its own: only that line is copied
+	// (not the whole chunk, as one Buffer.concat of rest + chunk would).
+	const decodeRest = (chunk: Buffer, end: number): string => {
+		const joined = Buffer.allocUnsafe(restLength + end);
+		let offset = 0;
+		for (const part of restParts) {
+			joined.set(part, offset);
+			offset += part.length;
+		}
+		joined.set(chunk.subarray(0, end), offset);
+		return joined.toString('utf8');
+	};
+
+	return {
+		write(chunk) {
+			const length = chunk.length;
+			if (length === 0) return;
+			let from = 0;
+			if (restLength > 0) {
+				// Finish the pending line first, so only that line is copied, not the whole chunk.
+				const nl = chunk.indexOf(LF);
+				if (nl === -1) {
+					keepTail(chunk);
+					return;
 				}
+				from = nl + 1;
+				// An empty rest is the end of a dropped line: nothing to parse.
+				const line = restParts.length > 0 ? decodeRest(chunk, from) : '';
+				restParts = [];
+				restLength = 0;
+				if (line !== '') parseLines(line);
 			}
+			const last = chunk.lastIndexOf(LF);
+			if (last >= from) {
+				parseLines(chunk.toString('utf8', from, last + 1));
+				from = last + 1;
+			}
+			if (from < length) keepTail(chunk.subarray(from));
 		},
 		end() {
 			if (flat.length > 0 || restParts.length > 0) {

@@ -209,6 +209,56 @@ describe('createAmiParser framing', () => {
 		expect(messages[1]!.get('chanvariable')).toBe('A=1');
 	});
 
+	it('leaves a message the consumer kept untouched by the messages after it', () => {
+		const kept: AmiMessage[] = [];
+		const parser = createAmiParser({onMessage: (m) => kept.push(m)});
+		parser.write(Buffer.from('Event: A\r\nX: 1\r\nY: 2\r\n\r\nEvent: B\r\nZ: 3\r\n\r\n'));
+		parser.write(Buffer.from('Event: C\r\nX: 4\r\nY: 5\r\nW: 6\r\n\r\n'));
+		expect(kept.map((m) => m.fields)).toEqual([
+			[
+				['Event', 'A'],
+				['X', '1'],
+				['Y', '2'],
+			],
+			[
+				['Event', 'B'],
+				['Z', '3'],
+			],
+			[
+				['Event', 'C'],
+				['X', '4'],
+				['Y', '5'],
+				['W', '6'],
+			],
+		]);
+		expect(kept.map((m) => m.size)).toEqual([3, 2, 4]);
+	});
+
+	it('finishes a line cut across several writes, with the rest of the chunk after it', () => {
+		const parsed = parseChunks(
+			[
+				'Event: New',
+				'chan',
+				'nel\r',
+				'\nCallerIDName: Zh',
+				'ang\r\nX: 1\r\n\r\nEvent: B\r\n',
+				'\r\n',
+			].map((text) => Buffer.from(text)),
+		);
+		expect(parsed.messages).toEqual([
+			{
+				kind: 'event',
+				fields: [
+					['Event', 'Newchannel'],
+					['CallerIDName', 'Zhang'],
+					['X', '1'],
+				],
+			},
+			{kind: 'event', fields: [['Event', 'B']]},
+		]);
+		expect(parsed.errors).toEqual([]);
+	});
+
 	it('decodes UTF-8 split inside a character', () => {
 		const text = 'Event: Newchannel\r\nCallerIDName: 张伟 Müller 😀\r\n\r\n';
 		const bytes = Buffer.from(text, 'utf8');
@@ -329,6 +379,20 @@ describe('createAmiParser on hostile input', () => {
 		parser.write(Buffer.from('\r\n\r\n'));
 		expect(errors).toEqual(['message-too-large']);
 		expect(got).toEqual(['Good', 'Good', 'Cut']);
+	});
+
+	it('resyncs when the CR of that blank line ends a chunk that also holds earlier lines', () => {
+		const got: string[] = [];
+		const errors: string[] = [];
+		const parser = createAmiParser({
+			onMessage: (m) => got.push(m.event ?? '?'),
+			onError: (e) => errors.push(e.code),
+			maxMessageBytes: 64,
+		});
+		parser.write(Buffer.from(`Event: Big\r\nData: ${'x'.repeat(100)}\r\nMore: 1\r\n\r`));
+		parser.write(Buffer.from('\nEvent: Good\r\nN: 1\r\n\r\n'));
+		expect(errors).toEqual(['message-too-large']);
+		expect(got).toEqual(['Good']);
 	});
 
 	it('resyncs on the blank line ending a dropped message even when its CR and LF arrive apart', () => {
