@@ -64,6 +64,6 @@ export function action(deps: ServerDeps, plan: Planner): Handler {
 			const result = await deps.store.run(decided.command);
 			if (!result.ok) return replyFailure(exchange, failure(result.code, result.message));
 		}
-		replySuccess(exchange, {message: decided.message, url: url.value, data: {seq: deps.store.getSnapshot().seq}});
+		replySuccess(exchange, {message: decided.message, url: url.value, seq: deps.store.getSnapshot().seq});
 	};
 }

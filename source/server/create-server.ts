@@ -28,8 +28,34 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 /** Parameters whose values may be shown in the Events tab and the log. Others show by name only. */
 const shownValues = new Set(['number', 'mode', 'reason', 'user', 'on', 'url', 'format', 'since', 'command']);
 
+// Printable ASCII without escapes or '+': such a query decodes to itself.
+const plainQuery = /^[\x21-\x24\x26-\x2A\x2C-\x7E]*$/;
+
+/**
+ * The raw query when it already reads exactly as describeParams would write it (the usual CRM
+ * link: `number=139001&format=json`), else null. Every request is logged: this spares the
+ * common one a string per parameter.
+ */
+function queryAsDescribed(params: Params, rawQuery: string): string | null {
+	if (params.size > 8 || !plainQuery.test(rawQuery)) return null;
+	// The raw text must spell out `name=value&…` of the parsed parameters, in order: no bare
+	// names, empty pairs or fields from a POST body.
+	let at = 0;
+	for (const [name, value] of params) {
+		if (!shownValues.has(name) || name.length > 24 || value.length > 60) return null;
+		if (at > 0 && rawQuery.charCodeAt(at++) !== 0x26 /* & */) return null;
+		if (!rawQuery.startsWith(name, at) || rawQuery.charCodeAt(at + name.length) !== 0x3d /* = */) return null;
+		at += name.length + 1;
+		if (!rawQuery.startsWith(value, at)) return null;
+		at += value.length;
+	}
+	return at === rawQuery.length ? rawQuery : null;
+}
+
 /** `number=139&pass&url=https://crm…`: names always, values only for known harmless parameters. */
 export function describeParams(params: Params | undefined, rawQuery: string): string {
+	const described = params ? queryAsDescribed(params, rawQuery) : null;
+	if (described !== null) return described;
 	if (!params) {
 		// Not decodable: show the raw names only (escaped), never a value.
 		const names = rawQuery.split('&').filter(Boolean).map((pair) => printable(pair.split('=')[0]!, 24));
