@@ -59,7 +59,7 @@ const benches = [
 	{
 		name: 'cgi-throughput',
 		file: 'cgi-throughput.mjs',
-		reduced: ['--seconds', '2', '--rounds', '1'],
+		reduced: ['--seconds', '0.5', '--windows', '4'],
 		full: [],
 		minutes: 5,
 	},
