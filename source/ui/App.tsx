@@ -477,6 +477,15 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 			handleOverlayKey(current, input, key);
 			return;
 		}
+		if (key.tab) {
+			// Tabs move here, not in ink-tab: its own key handler reads a stale state when several
+			// Tab presses arrive in one chunk (tmux send-keys, a fast typist over SSH) and moved once.
+			const index = tabNames.indexOf(tabRef.current);
+			const next = tabNames[(index + (key.shift ? tabNames.length - 1 : 1)) % tabNames.length]!;
+			tabRef.current = next;
+			setTab(next);
+			return;
+		}
 		const currentTab = tabRef.current;
 		if (currentTab === 'queue' && (key.upArrow || key.downArrow)) {
 			setQueueOffset((offset) => Math.max(0, offset + (key.upArrow ? -1 : 1)));
@@ -548,12 +557,16 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 				width={width}
 			/>
 			<Tabs
+				// ink-tab keeps the active tab to itself and reads it only when it mounts: a new
+				// instance per tab shows ours, and its own keys are all off (handleKey moves tabs).
+				key={tab}
+				defaultValue={tab}
 				onChange={(name) => {
 					tabRef.current = name as TabName;
 					setTab(name as TabName);
 				}}
-				isFocused={overlay ? false : undefined}
-				keyMap={{useNumbers: false, useTab: true, previous: [], next: []}}
+				isFocused={false}
+				keyMap={{useNumbers: false, useTab: false, previous: [], next: []}}
 				showIndex={false}
 			>
 				{tabNames.map((name) => (

@@ -69,6 +69,24 @@ describe('the TUI over the real session and simulator', () => {
 		expect(test!.store.getSnapshot().shift.callsHandled).toBe(1);
 	});
 
+	it('moves one tab per Tab press, also when several arrive in one chunk, and back with Shift+Tab', async () => {
+		const {ui} = await start();
+		await login(ui);
+		// Five Tabs in one write, as tmux send-keys or a fast typist over SSH delivers them.
+		await ui.press('\t\t\t\t\t');
+		await ui.waitForFrame('Nothing has happened yet.');
+		// Shift+Tab twice in one write: Events → Links → Pops.
+		await ui.press('\u001B[Z\u001B[Z');
+		await ui.waitForFrame('No pops yet.');
+		await ui.press('\t\t');
+		await ui.waitForFrame('Nothing has happened yet.');
+		// Past the last tab: back to the first.
+		await ui.press('\t');
+		await ui.waitForFrame('No call.');
+		await ui.press('\t\t');
+		await ui.waitForFrame('No calls yet.');
+	});
+
 	it('refuses a wrong password at login and stays logged out', async () => {
 		const {ui} = await start();
 		await ui.press('l');
