@@ -103,6 +103,17 @@ describe('logActivity', () => {
 		expect(Object.keys(ours!)).toEqual(Object.keys(theirs!));
 	});
 
+	it('keeps activity lines and other log lines in the order they were logged', async () => {
+		const file = join(dir, 'ctidesk.log');
+		const logger = createLogger({file});
+		const sink = logActivity(logger);
+		logger.info('one');
+		sink({id: 1, at: 1, level: 'info', source: 'server', text: 'two'});
+		logger.warn({detail: 'x'}, 'three');
+		sink({id: 2, at: 2, level: 'warn', source: 'pops', text: 'four'});
+		expect((await written(file, 4)).map((line) => line['msg'])).toEqual(['one', 'two', 'three', 'four']);
+	});
+
 	it("follows the app logger's level", async () => {
 		const file = join(dir, 'ctidesk.log');
 		const logger = createLogger({file, level: 'warn'});
