@@ -149,7 +149,10 @@ export async function renderApp(
 			await flush();
 		},
 		unmount() {
-			instance.unmount();
+			// Inside act: unmounting runs the components' cleanups, which may set state.
+			act(() => {
+				instance.unmount();
+			});
 			instance.cleanup();
 		},
 	};
