@@ -93,33 +93,37 @@ async function serveCtidesk() {
 	return listening.port;
 }
 
-async function serveBare(withSession) {
+/** Listens on 127.0.0.1 with a node:http server and says where. */
+async function listenOn(handler) {
 	const {createServer} = await import('node:http');
-	let handler;
-	if (withSession) {
-		// The session's own cost: the same commands on node:http with no guards, parsing or logging.
-		const store = await startSession();
-		handler = (req, res) => {
-			const command = req.url.startsWith('/cgi-bin/call.cgi') ? {type: 'dial', number: '139001'} : {type: 'hangup'};
-			void store.run(command).then((result) => {
-				// A refusal answers 409 as ctidesk does, so the table counts the same outcomes.
-				const body = JSON.stringify(result);
-				res.writeHead(result.ok ? 200 : 409, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
-				res.end(body);
-			});
-		};
-	} else {
-		const {default: Koa} = await import('koa');
-		const app = new Koa();
-		app.use((ctx) => {
-			ctx.body = {ok: true, code: 'ok', message: 'constant'};
-		});
-		handler = app.callback();
-	}
 	const server = createServer(handler);
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 	process.on('disconnect', () => process.exit(0));
 	return server.address().port;
+}
+
+/** The baseline: `new Koa()` answering a constant. */
+async function serveBareKoa() {
+	const {default: Koa} = await import('koa');
+	const app = new Koa();
+	app.use((ctx) => {
+		ctx.body = {ok: true, code: 'ok', message: 'constant'};
+	});
+	return listenOn(app.callback());
+}
+
+/** The session's own cost: the same commands on node:http with no guards, parsing or logging. */
+async function serveSessionOnly() {
+	const store = await startSession();
+	return listenOn((req, res) => {
+		const command = req.url.startsWith('/cgi-bin/call.cgi') ? {type: 'dial', number: '139001'} : {type: 'hangup'};
+		void store.run(command).then((result) => {
+			// A refusal answers 409 as ctidesk does, so the table counts the same outcomes.
+			const body = JSON.stringify(result);
+			res.writeHead(result.ok ? 200 : 409, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
+			res.end(body);
+		});
+	});
 }
 
 // ---------------------------------------------------------------- client
@@ -275,7 +279,7 @@ if (serving === -1) {
 	await main();
 } else {
 	const role = process.argv[serving + 1];
-	const port = role === 'ctidesk' ? await serveCtidesk() : await serveBare(role === 'session');
+	const port = role === 'ctidesk' ? await serveCtidesk() : role === 'session' ? await serveSessionOnly() : await serveBareKoa();
 	// The client asks for the server's CPU time around the measured window: on a busy machine
 	// requests/s moves with the load, CPU time per request much less.
 	process.on('message', (message) => {

@@ -56,9 +56,7 @@ export function action(deps: ServerDeps, plan: Planner): Handler {
 		// The redirect target is checked first: a bad url= must change nothing.
 		const url = parseRedirect(params.get('url'), allowedOrigins(deps.config));
 		if (!url.ok) return replyFailure(exchange, badInput(url));
-		const planned = plan(params, deps.store.getSnapshot(), deps);
-		// Only login plans asynchronously (the password check); the others answer in this turn.
-		const decided = planned instanceof Promise ? await planned : planned;
+		const decided = await plan(params, deps.store.getSnapshot(), deps);
 		if (!decided.ok) return replyFailure(exchange, decided);
 		if (decided.command) {
 			const result = await deps.store.run(decided.command);

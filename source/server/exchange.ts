@@ -24,7 +24,7 @@ export interface Exchange {
 	/** What the answer said, for the request log; set by every reply. */
 	outcome: Outcome | undefined;
 	/** Extra response headers, names and values interleaved, sent with the answer. */
-	readonly headers: string[];
+	readonly responseHeaders: string[];
 }
 
 const exchanges = new WeakMap<IncomingMessage, Exchange>();
@@ -45,7 +45,7 @@ export function createExchange(req: IncomingMessage, res: ServerResponse): Excha
 		query: mark === -1 ? '' : target.slice(mark + 1),
 		params: undefined,
 		outcome: undefined,
-		headers: [],
+		responseHeaders: [],
 	};
 	return exchange;
 }

@@ -203,8 +203,10 @@ export function checkRequest(req: IncomingMessage, allowed: ReadonlySet<string>,
 // The same rules for one HTTP exchange, in one function rather than a chain of steps: every
 // request passes all of them, and each extra hop costs on the call.cgi path (bench/).
 
-function refuseWith(exchange: Exchange, verdict: Extract<Verdict, {ok: false}>) {
+/** Answers with the refusal; false, so a rule reads `return refuseWith(…)`. */
+function refuseWith(exchange: Exchange, verdict: Extract<Verdict, {ok: false}>): false {
 	replyFailure(exchange, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message));
+	return false;
 }
 
 /**
@@ -221,13 +223,13 @@ function answerPreflight(exchange: Exchange, allowed: ReadonlySet<string>) {
 		);
 	}
 	if (method !== 'GET' && method !== 'POST') return replyFailure(exchange, failure('forbidden', 'Only GET and POST are allowed.'));
-	exchange.headers.push(
+	exchange.responseHeaders.push(
 		'Access-Control-Allow-Origin', origin,
 		'Access-Control-Allow-Methods', 'GET, POST',
 		'Access-Control-Allow-Headers', 'Accept, Content-Type',
 		'Access-Control-Max-Age', '600',
 	);
-	if (header(exchange, 'access-control-request-private-network') === 'true') exchange.headers.push('Access-Control-Allow-Private-Network', 'true');
+	if (header(exchange, 'access-control-request-private-network') === 'true') exchange.responseHeaders.push('Access-Control-Allow-Private-Network', 'true');
 	sendEmpty(exchange, {status: 204, code: 'ok', message: 'CORS preflight allowed'});
 }
 
@@ -235,10 +237,7 @@ function answerPreflight(exchange: Exchange, allowed: ReadonlySet<string>) {
 export function guardExchange(exchange: Exchange, allowed: ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): boolean {
 	const {req} = exchange;
 	const connection = checkConnection(req, peerCheck);
-	if (!connection.ok) {
-		refuseWith(exchange, connection);
-		return false;
-	}
+	if (!connection.ok) return refuseWith(exchange, connection);
 	if (req.method === 'OPTIONS') {
 		answerPreflight(exchange, allowed);
 		return false;
@@ -248,15 +247,9 @@ export function guardExchange(exchange: Exchange, allowed: ReadonlySet<string>, 
 		return false;
 	}
 	const {verdict, corsOrigin} = checkSite(req.headers, allowed, req.socket.localPort ?? 0);
-	if (corsOrigin) exchange.headers.push('Access-Control-Allow-Origin', corsOrigin);
-	if (!verdict.ok) {
-		refuseWith(exchange, verdict);
-		return false;
-	}
+	if (corsOrigin) exchange.responseHeaders.push('Access-Control-Allow-Origin', corsOrigin);
+	if (!verdict.ok) return refuseWith(exchange, verdict);
 	const purpose = checkPurpose(req.headers);
-	if (!purpose.ok) {
-		refuseWith(exchange, purpose);
-		return false;
-	}
+	if (!purpose.ok) return refuseWith(exchange, purpose);
 	return true;
 }

@@ -3,12 +3,12 @@
 // fields), so it is read with a hard limit instead of a general body parser.
 import type {Exchange} from './exchange.js';
 import {header} from './exchange.js';
-import {failure, replyFailure} from './reply.js';
+import {failure, replyFailure, type ServerCode} from './reply.js';
 import {limits, mergeParams, parseParams} from './validate.js';
 
 const bodyLimit = limits.queryBytes;
 
-export type BodyResult = {ok: true; bytes: Buffer} | {ok: false; tooLarge: boolean};
+type BodyResult = {ok: true; bytes: Buffer} | {ok: false; tooLarge: boolean};
 
 /** The declared Content-Length, or null when there is none (chunked) or it is not a number. */
 export function declaredLength(exchange: Exchange): number | null {
@@ -42,16 +42,19 @@ export function hasBody(exchange: Exchange): boolean {
 	return (declaredLength(exchange) ?? 0) > 0 || header(exchange, 'transfer-encoding') !== '';
 }
 
+/** Answers with a refusal; false, so a step reads `return refuse(…)`. */
+function refuse(exchange: Exchange, code: ServerCode, message: string): false {
+	replyFailure(exchange, failure(code, message));
+	return false;
+}
+
 /**
  * Sets `exchange.params`; returns false when it answered the request itself (a refusal).
  * GET and a bodiless POST read the query only, without waiting for anything.
  */
 export function readParams(exchange: Exchange): boolean | Promise<boolean> {
 	const query = parseParams(exchange.query);
-	if (!query.ok) {
-		replyFailure(exchange, failure('bad-input', query.message));
-		return false;
-	}
+	if (!query.ok) return refuse(exchange, 'bad-input', query.message);
 	if (exchange.req.method !== 'POST' || !hasBody(exchange)) {
 		exchange.params = query.value;
 		return true;
@@ -61,28 +64,20 @@ export function readParams(exchange: Exchange): boolean | Promise<boolean> {
 
 async function readForm(exchange: Exchange, query: Map<string, string>): Promise<boolean> {
 	if (mediaType(exchange) !== 'application/x-www-form-urlencoded') {
-		exchange.headers.push('Connection', 'close');
-		replyFailure(exchange, failure('unsupported-media-type', 'POST a form as application/x-www-form-urlencoded (or use GET).'));
-		return false;
+		exchange.responseHeaders.push('Connection', 'close');
+		return refuse(exchange, 'unsupported-media-type', 'POST a form as application/x-www-form-urlencoded (or use GET).');
 	}
 	const body = await readBody(exchange);
 	if (!body.ok) {
 		// The rest of the body is not read: close the connection rather than parse it as a request.
-		exchange.headers.push('Connection', 'close');
-		replyFailure(exchange, failure('too-large', `The request body is larger than ${bodyLimit} bytes.`));
-		return false;
+		exchange.responseHeaders.push('Connection', 'close');
+		return refuse(exchange, 'too-large', `The request body is larger than ${bodyLimit} bytes.`);
 	}
 	// latin1 keeps one char per byte, so the strict decoder sees raw non-ASCII bytes and refuses them.
 	const form = parseParams(body.bytes.toString('latin1'));
-	if (!form.ok) {
-		replyFailure(exchange, failure('bad-input', form.message));
-		return false;
-	}
+	if (!form.ok) return refuse(exchange, 'bad-input', form.message);
 	const merged = mergeParams(query, form.value);
-	if (!merged.ok) {
-		replyFailure(exchange, failure('bad-input', merged.message));
-		return false;
-	}
+	if (!merged.ok) return refuse(exchange, 'bad-input', merged.message);
 	exchange.params = merged.value;
 	return true;
 }

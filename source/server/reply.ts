@@ -63,7 +63,7 @@ const textType = 'text/plain; charset=utf-8';
 /** Writes the whole answer: status, the common and the exchange's headers, and the body. */
 export function send(exchange: Exchange, outcome: Outcome, type: string | null, body: string) {
 	exchange.outcome = outcome;
-	const head = commonHeaders.concat(exchange.headers);
+	const head = commonHeaders.concat(exchange.responseHeaders);
 	if (type !== null) head.push('Content-Type', type, 'Content-Length', String(Buffer.byteLength(body)));
 	exchange.res.writeHead(outcome.status, head);
 	exchange.res.end(type === null ? undefined : body);
@@ -91,12 +91,12 @@ export function sendJson(exchange: Exchange, outcome: Outcome, value: unknown) {
 }
 
 function sendHtml(exchange: Exchange, outcome: Outcome, html: string) {
-	exchange.headers.push('Content-Security-Policy', pageCsp);
+	exchange.responseHeaders.push('Content-Security-Policy', pageCsp);
 	send(exchange, outcome, htmlType, html);
 }
 
 export function replyFailure(exchange: Exchange, outcome: Failure, json = wantsJson(exchange)) {
-	if (outcome.status === 405 && !exchange.headers.includes('Allow')) exchange.headers.push('Allow', 'GET, POST, OPTIONS');
+	if (outcome.status === 405 && !exchange.responseHeaders.includes('Allow')) exchange.responseHeaders.push('Allow', 'GET, POST, OPTIONS');
 	if (json) {
 		sendJson(exchange, outcome, {ok: false, code: outcome.code, message: outcome.message});
 	} else {
@@ -122,7 +122,7 @@ export function replySuccess(exchange: Exchange, success: Success, json = wantsJ
 	}
 	if (success.url) {
 		// The URL was parsed and re-serialised by the WHATWG parser and its origin is allowed.
-		exchange.headers.push('Location', success.url);
+		exchange.responseHeaders.push('Location', success.url);
 		send(exchange, {status: 302, code: 'ok', message: success.message}, textType, `${success.message}: redirecting to ${success.url}`);
 		return;
 	}

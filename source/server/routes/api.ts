@@ -65,11 +65,11 @@ async function body(exchange: Exchange): Promise<unknown> {
 	const read = await readJson(exchange);
 	if (read.ok) return read.value;
 	if (read.message === 'unsupported') {
-		exchange.headers.push('Connection', 'close');
+		exchange.responseHeaders.push('Connection', 'close');
 		refuse(exchange, failure('unsupported-media-type', `POST to ${apiPrefix} with Content-Type: application/json.`));
 	} else if (read.message === 'too-large') {
 		// The rest of the body is not read: close rather than parse it as the next request.
-		exchange.headers.push('Connection', 'close');
+		exchange.responseHeaders.push('Connection', 'close');
 		refuse(exchange, failure('too-large', `The request body is larger than ${limits.queryBytes} bytes.`));
 	} else {
 		refuse(exchange, failure('bad-input', read.message));
@@ -189,7 +189,7 @@ export function createApiApp(deps: ServerDeps, fail: (exchange: Exchange, error:
 		if (exchange.outcome) return;
 		const method = methods[exchange.path];
 		if (method) {
-			exchange.headers.push('Allow', method);
+			exchange.responseHeaders.push('Allow', method);
 			return refuse(exchange, failure('method-not-allowed', `Use ${method} for ${exchange.path}.`));
 		}
 		refuse(exchange, failure('not-found', `No such API route: ${printable(exchange.path, 60)}. Routes: ${Object.keys(methods).join(', ')}.`));
