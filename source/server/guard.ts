@@ -91,7 +91,14 @@ export function checkLoopback(socket: Socket): Verdict {
  * Who may connect, beyond "from this machine": the same-user check of SPEC section 9 is one
  * (peer-user.ts `peerCheckFor(config)`: Linux, the peer socket's owner from /proc/net/tcp).
  */
-export type PeerCheck = (socket: Socket) => Verdict;
+export interface PeerCheck {
+	(socket: Socket): Verdict;
+	/**
+	 * Told of each connection as the server accepts it (listen.ts), so the check knows which
+	 * connections a lookup it already made can answer for.
+	 */
+	accepted?(socket: Socket): void;
+}
 
 /** The default when a caller passes no check: every loopback peer (server.sameUserOnly=false). */
 export const guardPeer: PeerCheck = function guardPeer() {

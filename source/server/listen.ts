@@ -7,7 +7,7 @@ import type {AddressInfo} from 'node:net';
 import type {ServerDeps} from './action.js';
 import type {RequestHandler} from './create-server.js';
 import {createEventsSocket, type EventsSocketOptions} from './events-socket.js';
-import {peerUserUnsupported} from './peer-user.js';
+import {peerCheckFor, peerUserUnsupported} from './peer-user.js';
 
 export interface ListenError {
 	code: string;
@@ -74,8 +74,12 @@ function closeServer(server: Server): Promise<void> {
 const noIpv6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL']);
 
 export async function listenServer(handler: RequestHandler, deps: ListenDeps): Promise<ListenResult> {
+	// The same check createServer and the events socket use (one per config): it learns of each
+	// connection as it is accepted, so connections that arrive together share one /proc read.
+	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config);
 	const make = () => {
 		const server = createHttpServer({requestTimeout: 15_000, headersTimeout: 10_000}, handler);
+		if (peerCheck.accepted) server.on('connection', peerCheck.accepted);
 		server.keepAliveTimeout = 5000;
 		// Node's default answer to a malformed request (400, close) is right; only keep it quiet.
 		server.on('clientError', (_error, socket) => {

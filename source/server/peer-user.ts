@@ -17,10 +17,14 @@
 //   connections: a new connection may come from someone else on a reused port.
 // - Cost: the kernel builds /proc/net/tcp by walking its whole established-connection hash
 //   table (262,144 buckets on a 2-CPU VM), about 1-6 ms per read however few sockets there
-//   are. The read is synchronous on purpose: an asynchronous one (thread pool) would make the
-//   first request of each connection wait a macrotask, and Node's HTTP server drops the
-//   answer to a client that half-closes after its request (`nc -N`, `socket.end(request)`).
-//   A browser or script pays it once per connection; keep-alive requests pay nothing.
+//   are, and far more while the machine is busy with TCP. The read is synchronous on purpose:
+//   an asynchronous one (thread pool) would make the first request of each connection wait a
+//   macrotask, and Node's HTTP server drops the answer to a client that half-closes after its
+//   request (`nc -N`, `socket.end(request)`). A keep-alive request pays nothing.
+// - Connections that arrive together share one read: a browser opens several at once, and each
+//   read blocks the event loop (the TUI too). A table read *after* a connection was accepted
+//   lists its peer's live socket, so its answer holds for that connection; a read from before
+//   the accept is never used, as the ports may then have belonged to an earlier connection.
 import {readFileSync} from 'node:fs';
 import {endianness} from 'node:os';
 import type {Socket} from 'node:net';
@@ -211,16 +215,54 @@ export function lookupPeerUid(socket: Pick<Socket, 'remoteAddress' | 'remotePort
 
 const forbid = (message: string): Verdict => ({ok: false, status: 403, message});
 
-/** The same-user rule as a PeerCheck for guard.ts, one lookup per connection. */
+/** How long the latest table read is kept for connections accepted before it. */
+const tableKeepMs = 2000;
+
+/**
+ * The same-user rule as a PeerCheck for guard.ts: one lookup per connection, and one table read
+ * for all the connections accepted before it (`accepted` must be told of each; listen.ts does).
+ */
 export function createPeerUserCheck({ownUid, allowRoot, readTable = readProc}: PeerUserOptions): PeerCheck {
 	const verdicts = new WeakMap<object, Verdict>();
-	return function guardPeerUser(socket) {
+	/** For each accepted connection, how many table reads had been made when it was accepted. */
+	const readsAtAccept = new WeakMap<object, number>();
+	let reads = 0;
+	/** The latest read of each table, numbered; dropped after tableKeepMs. */
+	const latest = new Map<string, {text: string; number: number}>();
+	let forget: NodeJS.Timeout | undefined;
+
+	function freshTable(path: string): string {
+		const text = readTable(path);
+		reads += 1;
+		latest.set(path, {text, number: reads});
+		clearTimeout(forget);
+		forget = setTimeout(() => latest.clear(), tableKeepMs).unref();
+		return text;
+	}
+
+	/** The peer's uid from reads made after this connection was accepted, or null. */
+	function sharedLookup(socket: Socket): PeerLookup | null {
+		const before = readsAtAccept.get(socket);
+		if (before === undefined || latest.size === 0) return null;
+		const lookup = lookupPeerUid(socket, (path) => {
+			const table = latest.get(path);
+			if (!table || table.number <= before) throw new Error('no read since the accept');
+			return table.text;
+		});
+		return lookup.kind === 'uid' ? lookup : null;
+	}
+
+	const check: PeerCheck = function guardPeerUser(socket) {
 		const known = verdicts.get(socket);
 		if (known) return known;
-		const verdict = decide(lookupPeerUid(socket, readTable), ownUid, allowRoot);
+		const verdict = decide(sharedLookup(socket) ?? lookupPeerUid(socket, freshTable), ownUid, allowRoot);
 		verdicts.set(socket, verdict);
 		return verdict;
 	};
+	check.accepted = (socket) => {
+		readsAtAccept.set(socket, reads);
+	};
+	return check;
 }
 
 const singleUserHint = 'On a single-user machine, set server.sameUserOnly to false in the config.';

@@ -125,6 +125,58 @@ describe('the decision', () => {
 	});
 });
 
+describe('one table read for the connections accepted before it', () => {
+	/** A check over a table the test may change between reads, counting the reads. */
+	function checkOver(initial: string, ownUid = 1000) {
+		const state = {text: initial, reads: 0};
+		const check = createPeerUserCheck({ownUid, allowRoot: false, readTable: (path) => (path === '/proc/net/tcp' ? ((state.reads += 1), state.text) : tables({})(path))});
+		return {check, state};
+	}
+	const client = (port: number) => socketFor('127.0.0.1', port, '127.0.0.1', 180) as unknown as Socket;
+
+	it('answers each connection from the read, with its own verdict', () => {
+		const {check, state} = checkOver(tcp);
+		const [ours, theirs] = [client(50000), client(50001)];
+		check.accepted!(ours);
+		check.accepted!(theirs);
+		expect(check(ours)).toEqual({ok: true});
+		expect(check(theirs)).toMatchObject({ok: false, status: 403, message: expect.stringContaining('another user')});
+		expect(state.reads).toBe(1);
+	});
+
+	it('reads again for a connection the shared read does not list', () => {
+		const withoutLast = tcp.split('\n').filter((line) => !line.includes(':C351 ')).join('\n');
+		const {check, state} = checkOver(withoutLast);
+		const [ours, late] = [client(50000), client(50001)];
+		check.accepted!(ours);
+		check.accepted!(late);
+		expect(check(ours)).toEqual({ok: true});
+		state.text = tcp;
+		expect(check(late)).toMatchObject({ok: false, status: 403});
+		expect(state.reads).toBe(2);
+	});
+
+	it('never trusts a read from before the accept: the ports may have changed hands', () => {
+		const {check, state} = checkOver(tcp);
+		const first = client(50000);
+		check.accepted!(first);
+		expect(check(first)).toEqual({ok: true});
+		// The first client went away and uid 1001 now holds the same ports.
+		state.text = tcp.replace(/ 01 (.*) {2}1000 +0 99001 /, ' 01 $1  1001        0 99005 ');
+		const second = client(50000);
+		check.accepted!(second);
+		expect(check(second)).toMatchObject({ok: false, status: 403});
+		expect(state.reads).toBe(2);
+	});
+
+	it('reads for every connection it was not told of', () => {
+		const {check, state} = checkOver(tcp);
+		expect(check(client(50000))).toEqual({ok: true});
+		expect(check(client(50000))).toEqual({ok: true});
+		expect(state.reads).toBe(2);
+	});
+});
+
 const onLinux = process.platform === 'linux';
 
 describe.skipIf(!onLinux)('on this machine', () => {
@@ -172,6 +224,75 @@ describe.skipIf(!onLinux)('on this machine', () => {
 		// A second connection is looked up again: nothing is cached across connections.
 		const second = await accepted();
 		expect(check(second.server)).toEqual({ok: true});
+		expect(reads).toBe(2);
+	});
+
+	function countingCheck(ownUid = process.getuid!()) {
+		const counter = {reads: 0};
+		const check = createPeerUserCheck({ownUid, allowRoot: false, readTable: (path) => ((counter.reads += 1), readFileSync(path, 'latin1'))});
+		return {check, counter};
+	}
+
+	it('answers connections accepted together with one table read', async () => {
+		const {check, counter} = countingCheck();
+		const sockets = [await accepted(), await accepted(), await accepted()].map(({server}) => server);
+		for (const socket of sockets) check.accepted!(socket);
+		for (const socket of sockets) expect(check(socket)).toEqual({ok: true});
+		expect(counter.reads).toBe(1);
+	});
+
+	it('never answers a connection from a read made before it was accepted', async () => {
+		const {check, counter} = countingCheck();
+		const first = await accepted();
+		check.accepted!(first.server);
+		expect(check(first.server)).toEqual({ok: true});
+		const second = await accepted();
+		check.accepted!(second.server);
+		expect(check(second.server)).toEqual({ok: true});
+		expect(counter.reads).toBe(2);
+	});
+
+	it('shares the read only for the verdict the table gives: another user is still refused', async () => {
+		const own = process.getuid!();
+		const {check, counter} = countingCheck(own === 0 ? 4321 : own + 1);
+		const sockets = [await accepted(), await accepted()].map(({server}) => server);
+		for (const socket of sockets) check.accepted!(socket);
+		for (const socket of sockets) expect(check(socket)).toMatchObject({ok: false, status: 403});
+		expect(counter.reads).toBe(1);
+	});
+});
+
+describe.skipIf(!onLinux)('through the local API on this machine', () => {
+	let harness: Harness | null = null;
+	afterEach(async () => {
+		await harness?.close();
+		harness = null;
+	});
+
+	it('serves connections opened together with one /proc read, and a later one with another', async () => {
+		let reads = 0;
+		const peerCheck = createPeerUserCheck({ownUid: process.getuid!(), allowRoot: false, readTable: (path) => ((reads += 1), readFileSync(path, 'latin1'))});
+		harness = await startHarness({peerCheck});
+		const port = harness.port;
+		const request = `GET /cgi-bin/status.cgi?format=json HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`;
+		const connectAll = (count: number) =>
+			Promise.all(Array.from({length: count}, () => new Promise<Socket>((resolve) => {
+				const socket = netConnect(port, '127.0.0.1', () => resolve(socket));
+			})));
+		const ask = (socket: Socket) =>
+			new Promise<string>((resolve) => {
+				let answer = '';
+				socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+				socket.on('close', () => resolve(answer.slice(0, 12)));
+				socket.write(request);
+			});
+		const together = await connectAll(4);
+		// Give the server time to accept all four before the first request arrives.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(await Promise.all(together.map(ask))).toEqual(Array(4).fill('HTTP/1.1 200'));
+		expect(reads).toBe(1);
+		const [later] = await connectAll(1);
+		expect(await ask(later!)).toBe('HTTP/1.1 200');
 		expect(reads).toBe(2);
 	});
 });
