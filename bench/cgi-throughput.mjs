@@ -2,7 +2,8 @@
 //
 //   npm run build && node bench/cgi-throughput.mjs [--connections 8] [--seconds 1] [--windows 12] [--json]
 //
-// Each server runs alone in a child process (so the client never steals its CPU):
+// Each server runs alone in a child process (so the client never steals its CPU), built by
+// lib/cgi-servers.mjs:
 // - ctidesk: the real createServer + listenServer over the real session store and the embedded
 //   simulator (system clock, no arrivals, no wrap-up), the demo agent logged in and ready, a
 //   real pino file logger and the activity log, exactly as the app wires them;
@@ -25,15 +26,13 @@
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server (BENCH_PROFILE_ROLE=bare or
 // session: of that server instead).
 // Target: ctidesk ≥ 0.8× the bare app's call.cgi requests per second.
+// cgi-budget.mjs runs the same handlers without sockets, where the figures repeat to a few
+// percent, and says where the time of a pair goes.
 import {fork} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
 import {connect} from 'node:net';
-import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {bareKoaHandler, benchPaths, ctideskHandler, sessionOnlyHandler} from './lib/cgi-servers.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', 'dist');
 const TARGET = 0.8;
 
 function argument(name, fallback) {
@@ -43,51 +42,13 @@ function argument(name, fallback) {
 
 // ---------------------------------------------------------------- servers (child processes)
 
-/** The real session store over the simulator, the demo agent logged in and ready. */
-async function startSession() {
-	const {createSimDriver} = await import(join(dist, 'cti/sim/sim-driver.js'));
-	const {systemClock} = await import(join(dist, 'cti/driver.js'));
-	const {createSessionStore} = await import(join(dist, 'session/session-store.js'));
-	const {nextCallId} = await import(join(dist, 'core/call-id.js'));
-	const driver = createSimDriver(
-		{seed: 1, arrivalsPerMinute: 0, patienceSeconds: 90, ringSeconds: 15, otherAgents: 0, talkSeconds: 60, groups: ['1'], agentNumber: '101'},
-		systemClock,
-	);
-	let lastCallId = null;
-	const store = createSessionStore({
-		driver,
-		clock: systemClock,
-		// The demo agent; the bench measures call.cgi, not scrypt.
-		authenticate: (user) => (user === '101' ? {user, agentId: '1', empId: '001', extension: '101', groups: ['1']} : null),
-		wrapUpSeconds: 0,
-		allocateCallId: (now) => (lastCallId = nextCallId(lastCallId, now)),
-	});
-	await store.start();
-	for (const command of [{type: 'login', user: '101', password: '101'}, {type: 'ready'}]) {
-		const result = await store.run(command);
-		if (!result.ok) throw new Error(result.message);
-	}
-	return store;
-}
-
 async function serveCtidesk() {
-	const {defaultConfig} = await import(join(dist, 'config/schema.js'));
-	const {createActivityLog} = await import(join(dist, 'session/activity-log.js'));
-	const {createLogger, logActivity} = await import(join(dist, 'logger.js'));
-	const {createServer} = await import(join(dist, 'server/create-server.js'));
-	const {listenServer} = await import(join(dist, 'server/listen.js'));
-	const config = defaultConfig();
-	config.wrapUpSeconds = 0;
-	const store = await startSession();
-	const logDir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
-	const logger = createLogger({file: join(logDir, 'ctidesk.log')});
-	// As source/app.ts wires it: every activity line also goes to the log file.
-	const activity = createActivityLog({now: () => Date.now(), sink: logActivity(logger)});
-	const deps = {store, config, activity, logger};
-	const listening = await listenServer(createServer(deps), {...deps, port: 0});
+	const {listenServer} = await import('../dist/server/listen.js');
+	const {handler, deps, removeLogDir} = await ctideskHandler();
+	const listening = await listenServer(handler, {...deps, port: 0});
 	if (listening.error) throw new Error(listening.error.message);
 	process.on('disconnect', () => {
-		rmSync(logDir, {recursive: true, force: true});
+		removeLogDir();
 		process.exit(0);
 	});
 	return listening.port;
@@ -100,30 +61,6 @@ async function listenOn(handler) {
 	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 	process.on('disconnect', () => process.exit(0));
 	return server.address().port;
-}
-
-/** The baseline: `new Koa()` answering a constant. */
-async function serveBareKoa() {
-	const {default: Koa} = await import('koa');
-	const app = new Koa();
-	app.use((ctx) => {
-		ctx.body = {ok: true, code: 'ok', message: 'constant'};
-	});
-	return listenOn(app.callback());
-}
-
-/** The session's own cost: the same commands on node:http with no guards, parsing or logging. */
-async function serveSessionOnly() {
-	const store = await startSession();
-	return listenOn((req, res) => {
-		const command = req.url.startsWith('/cgi-bin/call.cgi') ? {type: 'dial', number: '139001'} : {type: 'hangup'};
-		void store.run(command).then((result) => {
-			// A refusal answers 409 as ctidesk does, so the table counts the same outcomes.
-			const body = JSON.stringify(result);
-			res.writeHead(result.ok ? 200 : 409, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
-			res.end(body);
-		});
-	});
 }
 
 // ---------------------------------------------------------------- client
@@ -172,7 +109,7 @@ function cpuOf(child) {
 	});
 }
 
-const paths = ['/cgi-bin/call.cgi?number=139001&format=json', '/cgi-bin/hangup.cgi?format=json'];
+const paths = benchPaths;
 
 /** Lets V8 optimise a server before any window is measured. */
 async function warmUp(port, connections) {
@@ -279,7 +216,7 @@ if (serving === -1) {
 	await main();
 } else {
 	const role = process.argv[serving + 1];
-	const port = role === 'ctidesk' ? await serveCtidesk() : role === 'session' ? await serveSessionOnly() : await serveBareKoa();
+	const port = role === 'ctidesk' ? await serveCtidesk() : await listenOn(role === 'session' ? await sessionOnlyHandler() : await bareKoaHandler());
 	// The client asks for the server's CPU time around the measured window: on a busy machine
 	// requests/s moves with the load, CPU time per request much less.
 	process.on('message', (message) => {

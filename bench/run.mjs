@@ -64,6 +64,13 @@ const benches = [
 		minutes: 5,
 	},
 	{
+		name: 'cgi-budget',
+		file: 'cgi-budget.mjs',
+		reduced: ['--pairs', '5000', '--rounds', '3', '--passes', '1'],
+		full: [],
+		minutes: 5,
+	},
+	{
 		name: 'pop-latency',
 		file: 'pop-latency.mjs',
 		reduced: ['--calls', '2000'],
