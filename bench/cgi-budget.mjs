@@ -1,7 +1,8 @@
 // Where the time of a call.cgi + hangup.cgi pair goes, without sockets: each server's request
 // handler is driven in-process through Node's own IncomingMessage and ServerResponse on a fake
 // socket that swallows the bytes, so the kernel's loopback TCP (about half of the CPU time in
-// cgi-throughput.mjs) and the machine's load drop out, and the figures repeat to a few percent.
+// cgi-throughput.mjs) drops out, and the figures repeat to a few percent on a quiet machine
+// (load from elsewhere still slows every server alike: read the ratios and the budget).
 //
 //   npm run build && node bench/cgi-budget.mjs [--pairs 20000] [--rounds 5] [--passes 2] [--json]
 //

@@ -26,8 +26,8 @@
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server (BENCH_PROFILE_ROLE=bare or
 // session: of that server instead).
 // Target: ctidesk ≥ 0.8× the bare app's call.cgi requests per second.
-// cgi-budget.mjs runs the same handlers without sockets, where the figures repeat to a few
-// percent, and says where the time of a pair goes.
+// cgi-budget.mjs runs the same handlers without sockets, where the figures repeat far better,
+// and says where the time of a pair goes.
 import {fork} from 'node:child_process';
 import {connect} from 'node:net';
 import {fileURLToPath} from 'node:url';
