@@ -31,10 +31,10 @@ function argument(name, fallback) {
 }
 
 const roles = {
-	bare: {label: 'bare Koa, a constant', handler: bareKoaHandler},
-	session: {label: 'node:http + session only', handler: sessionOnlyHandler},
-	quiet: {label: 'ctidesk without the log file', handler: async () => (await ctideskHandler({logFile: false, sameUserOnly: false})).handler},
-	ctidesk: {label: 'ctidesk as the app wires it', handler: async () => (await ctideskHandler({sameUserOnly: false})).handler},
+	bare: {label: 'bare Koa, a constant', handler: async () => ({handler: await bareKoaHandler()})},
+	session: {label: 'node:http + session only', handler: async () => ({handler: await sessionOnlyHandler()})},
+	quiet: {label: 'ctidesk without the log file', handler: () => ctideskHandler({logFile: false, sameUserOnly: false})},
+	ctidesk: {label: 'ctidesk as the app wires it', handler: () => ctideskHandler({sameUserOnly: false})},
 };
 
 // ---------------------------------------------------------------- one server (child process)
@@ -78,7 +78,7 @@ function request(handler, socket, url) {
 }
 
 async function measureRole(role, pairs, rounds) {
-	const handler = await roles[role].handler();
+	const {handler, removeLogDir} = await roles[role].handler();
 	const socket = new FakeSocket();
 	const statuses = {};
 	const perPair = [];
@@ -98,6 +98,7 @@ async function measureRole(role, pairs, rounds) {
 		const used = process.cpuUsage(started);
 		if (round >= 2) perPair.push({us: (used.user + used.system) / pairs, bytes: (socket.bytesOut - bytesBefore) / pairs});
 	}
+	removeLogDir?.();
 	return {perPair, statuses};
 }
 

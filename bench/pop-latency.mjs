@@ -23,6 +23,7 @@ import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {createFakeClock} from './lib/fake-clock.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // CTIDESK_DIST: a build elsewhere (e.g. while the checkout's dist/ is someone else's).
@@ -48,35 +49,6 @@ const calls = Number(argument('calls', '10000'));
 const asJson = process.argv.includes('--json');
 /** --journal-sync-delay MS: defer the journal's fsync (A/B against the default next-tick fsync). */
 const journalSyncDelayMs = Number(argument('journal-sync-delay', '0'));
-
-/** A manual clock for the simulator (time moves only when told), with real-time timers for the outbox. */
-function createManualClock() {
-	let now = Date.UTC(2026, 10, 25, 9, 0, 0);
-	let timers = [];
-	let nextId = 1;
-	return {
-		now: () => now,
-		setTimeout(callback, ms) {
-			const timer = {id: nextId++, due: now + Math.max(0, ms), callback};
-			timers.push(timer);
-			return {id: timer.id};
-		},
-		clearTimeout(handle) {
-			timers = timers.filter((timer) => timer.id !== handle?.id);
-		},
-		advance(ms) {
-			const end = now + ms;
-			for (;;) {
-				const due = timers.filter((timer) => timer.due <= end).sort((a, b) => a.due - b.due || a.id - b.id)[0];
-				if (!due) break;
-				timers = timers.filter((timer) => timer !== due);
-				now = due.due;
-				due.callback();
-			}
-			now = end;
-		},
-	};
-}
 
 const realClock = {
 	now: () => Date.now(),
@@ -123,7 +95,8 @@ const simOptions = {
 
 /** A session over the simulator with a pop service; `onPop` receives the hand-off time. */
 async function createDesk({pops, launcher, outbox, onEmit, journalDir}) {
-	const clock = createManualClock();
+	// The simulator's clock moves only when told; the outbox keeps real-time timers.
+	const clock = createFakeClock();
 	const driver = timedDriver(createSimDriver(simOptions, clock), onEmit);
 	let lastId = null;
 	const store = createSessionStore({

@@ -55,12 +55,12 @@ export async function ctideskHandler({logFile = true, sameUserOnly = true} = {})
 	config.wrapUpSeconds = 0;
 	config.server.sameUserOnly = sameUserOnly;
 	const store = await startSession();
-	const logDir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
-	const logger = createLogger({file: logFile ? join(logDir, 'ctidesk.log') : null});
+	const logDir = logFile ? mkdtempSync(join(tmpdir(), 'ctidesk-bench-')) : null;
+	const logger = createLogger({file: logDir ? join(logDir, 'ctidesk.log') : null});
 	// As source/app.ts wires it: every activity line also goes to the log file.
 	const activity = createActivityLog({now: () => Date.now(), sink: logFile ? logActivity(logger) : undefined});
 	const deps = {store, config, activity, logger};
-	return {handler: createServer(deps), deps, removeLogDir: () => rmSync(logDir, {recursive: true, force: true})};
+	return {handler: createServer(deps), deps, removeLogDir: () => logDir && rmSync(logDir, {recursive: true, force: true})};
 }
 
 /** The baseline: `new Koa()` answering a constant. */
