@@ -96,7 +96,9 @@ export function createAdminSettings(initial: Config, configFile: string): AdminS
 			if (!validated.ok)
 				return {ok: false, message: validated.message.split('\n').slice(0, 2).join(' ')};
 			const result = save(validated.config);
-			return result.ok ? {ok: true, file: configFile} : {ok: false, message: result.message};
+			return result.ok
+				? {ok: true, file: configFile, needsReconnect: false}
+				: {ok: false, message: result.message};
 		},
 	};
 }

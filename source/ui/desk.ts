@@ -59,7 +59,20 @@ export interface Desk {
 	activity: ExternalSource<readonly ActivityEntry[]>;
 	pops: ExternalSource<PopsView>;
 	server: ExternalSource<ServerView>;
+	/** The settings at start. */
 	settings: DeskSettings;
+	/**
+	 * The settings as they are now: saving the settings screen applies at once (issue 13 item 5).
+	 * Absent (an older instance): `settings` never changes.
+	 */
+	liveSettings?: ExternalSource<DeskSettings>;
+	/**
+	 * First contact from a CRM origin not allowed yet (issue 13 item 6): at most one request is
+	 * open at a time; null when none. The TUI asks the agent and answers it.
+	 */
+	originRequests?: ExternalSource<OriginRequest | null> & {
+		answer(id: string, answer: OriginAnswer): void;
+	};
 	/** Opens a preset CRM link in the browser (or shows it when no browser can open). */
 	openLink(url: string): Promise<void>;
 	/** The settings screen; null when the desk cannot edit settings (e.g. attached read-only). */
@@ -74,6 +87,19 @@ export interface Desk {
 	mode: 'local' | 'attached';
 }
 
+/** A CRM page on `origin` wants to run `verb` (call.cgi, transfer.cgi …) on this desk. */
+export interface OriginRequest {
+	id: string;
+	origin: string;
+	verb: string;
+	askedAt: number;
+	/** Unanswered at this time (epoch ms), the page gets a clear refusal. */
+	expiresAt: number;
+}
+
+/** always: add the origin to server.allowedOrigins; once: this request only; deny: until restart. */
+export type OriginAnswer = 'always' | 'once' | 'deny';
+
 export interface SettingsField {
 	path: string;
 	value: string;
@@ -86,6 +112,13 @@ export interface AdminSettings {
 	setPassword(plain: string): Result;
 	verifyPassword(plain: string): boolean;
 	fields(): SettingsField[];
-	/** Validates and saves atomically; returns the file written or a readable error. */
-	save(values: Record<string, string>): {ok: true; file: string} | {ok: false; message: string};
+	/**
+	 * Validates, saves atomically and applies at once. `needsReconnect`: a PBX or port setting
+	 * changed, which takes effect only after `reconnect()` (the TUI asks "reconnect now?").
+	 */
+	save(
+		values: Record<string, string>,
+	): {ok: true; file: string; needsReconnect: boolean} | {ok: false; message: string};
+	/** Reconnects the PBX link and rebinds the local API with the saved settings. */
+	reconnect?(): Promise<Result>;
 }
