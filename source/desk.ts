@@ -71,6 +71,8 @@ export function deskSettings(config: Config): DeskSettings {
 		links: config.links,
 		keys: config.keys,
 		logoutOnExit: config.logoutOnExit,
+		ring: config.ring,
+		labels: config.labels,
 	};
 }
 
@@ -115,7 +117,7 @@ export function createDesk(app: App, configFile: string): Desk {
 		activity: {getSnapshot: app.activity.getEntries, subscribe: app.activity.subscribe},
 		pops: app.pops,
 		server: app.server,
-		settings: deskSettings(config),
+		settings: {...deskSettings(config), configFile},
 		openLink: app.openLink,
 		reopenLastPop: app.reopenLastPop,
 		admin: createAdminSettings(config, configFile),

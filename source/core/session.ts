@@ -185,7 +185,9 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				shift: {
 					...state.shift,
 					callsHandled: state.shift.callsHandled + (answered ? 1 : 0),
-					callsMissed: state.shift.callsMissed + (answered ? 0 : 1),
+					// Missed: an inbound call that rang here and was not answered. An outbound call
+					// that was busy or invalid is not a call the agent missed.
+					callsMissed: state.shift.callsMissed + (answered || record.origin !== 1 ? 0 : 1),
 					talkMs: state.shift.talkMs + talkMs,
 					holdMs: state.shift.holdMs + record.heldMs,
 				},

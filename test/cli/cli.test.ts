@@ -113,7 +113,8 @@ describe('the ctidesk command', () => {
 			);
 			expect(output).toContain('\u001B[?1049h');
 			expect(output).toContain('[l]Login');
-			expect(output).toContain('Call | Queue');
+			expect(output).toContain('LOGGED OUT');
+			expect(output).toContain('╭─ Call ');
 		},
 	);
 });
