@@ -12,8 +12,13 @@ export interface StateTimer {
 
 export function stateTimers(session: SessionState, now: number): StateTimer[] {
 	const {agent, call} = session;
-	const consult =
-		call?.consult ? [{label: 'timer.consult' as const, ms: Math.max(0, now - call.consult.startedAt)}] : [];
+	if (call?.consult) {
+		// A consult: its own clock first, then the customer's call (on hold meanwhile).
+		return [
+			{label: 'timer.consult', ms: Math.max(0, now - call.consult.startedAt)},
+			{label: 'timer.call', ms: callDuration(call, now)},
+		];
+	}
 	switch (agent.state) {
 		case 'logged-out':
 			return [];
@@ -24,12 +29,11 @@ export function stateTimers(session: SessionState, now: number): StateTimer[] {
 		case 'dialing':
 			return [{label: 'timer.inState', ms: call ? callDuration(call, now) : timeInState(session, now)}];
 		case 'talking':
-			return [{label: 'timer.call', ms: call ? callDuration(call, now) : timeInState(session, now)}, ...consult];
+			return [{label: 'timer.call', ms: call ? callDuration(call, now) : timeInState(session, now)}];
 		case 'held':
 			return [
 				{label: 'timer.hold', ms: call?.heldSince != null ? Math.max(0, now - call.heldSince) : timeInState(session, now)},
 				...(call ? [{label: 'timer.call' as const, ms: callDuration(call, now)}] : []),
-				...consult,
 			];
 		case 'wrap-up': {
 			const left = wrapUpRemaining(session, now);

@@ -26,14 +26,19 @@ export const bannerRows = 3;
 export function Banner({session, now, t, width, colour, reasonLabel = (reason) => reason}: BannerProps) {
 	const {agent, call} = session;
 	const style = stateStyle[agent.state];
-	const stateWord = t(`state.${agent.state}`).toUpperCase();
+	const consult = call?.consult ?? null;
+	// A consult is shown as such: the customer waits on hold while the agent talks to `target`.
+	const stateWord = (consult ? t('state.consult') : t(`state.${agent.state}`)).toUpperCase();
+	const symbol = consult ? '⇄' : style.symbol;
 	const timers = stateTimers(session, now)
 		.map((timer) => `${t(timer.label)} ${formatDuration(timer.ms)}`)
 		.join(' · ');
 	let detail = '';
 	if (call) {
 		const direction = call.origin === 1 ? `${symbols.inbound} ${t('label.inbound')}` : `${symbols.outbound} ${t('label.outbound')}`;
-		detail = `${direction} · ${t('label.group')} ${call.groupId}`;
+		detail = consult
+			? `⇄ ${consult.target} · ${call.origin === 1 ? symbols.inbound : symbols.outbound} ${t('label.group')} ${call.groupId}`
+			: `${direction} · ${t('label.group')} ${call.groupId}`;
 	} else if (agent.state === 'not-ready' && agent.reason) detail = reasonLabel(agent.reason);
 	else if (agent.identity) detail = `${t('label.agent')} ${agent.identity.user}`;
 	else detail = t('banner.loginHint');
@@ -45,7 +50,7 @@ export function Banner({session, now, t, width, colour, reasonLabel = (reason) =
 	const right: [string, string, string] = big
 		? [` ${big[0]}`, ` ${big[1]}`, ` ${big[2]}`]
 		: ['', number ? ` ${symbols.ringing} ${number}` : '', ''];
-	const left: [string, string, string] = [` ${style.symbol} ${stateWord}`, ` ${timers}`, ` ${detail}`];
+	const left: [string, string, string] = [` ${symbol} ${stateWord}`, ` ${timers}`, ` ${detail}`];
 	const rows = [0, 1, 2].map((row) => ({
 		left: fitToWidth(left[row]!, leftWidth),
 		right: fitToWidth(right[row]!, rightWidth),

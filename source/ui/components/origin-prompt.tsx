@@ -4,7 +4,8 @@ import {Box, Text} from 'ink';
 import type {OriginRequest} from '../desk.js';
 import type {Translate} from '../i18n/index.js';
 
-export const originPromptRows = 3;
+/** Border and two lines: the question wraps on an 80-column screen. */
+export const originPromptRows = 4;
 
 export function OriginPrompt({
 	request,
@@ -26,7 +27,7 @@ export function OriginPrompt({
 	}
 	return (
 		<Box width={width} height={originPromptRows} borderStyle="round" borderColor="yellow" paddingX={1} flexShrink={0}>
-			<Text wrap="truncate">
+			<Text wrap="wrap">
 				<Text bold color="yellow">
 					{t('origin.asks', {origin: host, verb: request.verb})}
 				</Text>{' '}

@@ -44,6 +44,7 @@ export const en = {
 	'state.dialing': 'Dialing',
 	'state.talking': 'Talking',
 	'state.held': 'On hold',
+	'state.consult': 'Consult',
 	'state.wrap-up': 'Wrap-up',
 	'tab.call': 'Call',
 	'tab.queue': 'Queue',

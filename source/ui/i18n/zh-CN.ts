@@ -45,6 +45,7 @@ export const zhCN: Record<MessageKey, string> = {
 	'state.dialing': '外拨中',
 	'state.talking': '通话中',
 	'state.held': '保持中',
+	'state.consult': '咨询',
 	'state.wrap-up': '话后处理',
 	'tab.call': '呼叫',
 	'tab.queue': '队列',
