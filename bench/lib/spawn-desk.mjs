@@ -11,7 +11,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
 export const toolbarMarker = '[l]Login';
 
-export async function spawnCtidesk({columns = 80, rows = 24} = {}) {
+/**
+ * `via: 'npm-start'` runs the README's start command (`npm start`), which compiles only when a
+ * source file is newer than dist/ (scripts/build-if-stale.mjs), instead of node dist/cli.js.
+ */
+export async function spawnCtidesk({columns = 80, rows = 24, via = 'node'} = {}) {
 	const dir = mkdtempSync(join(tmpdir(), 'ctidesk-bench-'));
 	const configDir = join(dir, 'config');
 	mkdirSync(configDir);
@@ -24,8 +28,13 @@ export async function spawnCtidesk({columns = 80, rows = 24} = {}) {
 		}),
 	);
 	const port = await freePort();
+	const flags = ['--port', String(port), '--no-browser'];
+	const argv =
+		via === 'npm-start'
+			? ['npm', 'start', '--silent', '--', ...flags]
+			: [process.execPath, join(root, 'dist/cli.js'), ...flags];
 	const pty = spawnInPty(
-		[process.execPath, join(root, 'dist/cli.js'), '--port', String(port), '--no-browser'],
+		argv,
 		{
 			cwd: root,
 			env: {...process.env, CTIDESK_CONFIG_DIR: configDir, CTIDESK_DATA_DIR: join(dir, 'data')},

@@ -46,14 +46,16 @@ export function Banner({session, now, t, width, colour, reasonLabel = (reason) =
 	const leftWidth = Math.min(width, Math.max(26, displayWidth(timers) + 3, displayWidth(stateWord) + 5));
 	const rightWidth = Math.max(0, width - leftWidth);
 	const number = call?.number ?? '';
-	const big = number && bigWidth(number) + 1 <= rightWidth ? bigDigits(number) : null;
+	const big = number && bigWidth(number) + 2 <= rightWidth ? bigDigits(number) : null;
 	const right: [string, string, string] = big
 		? [` ${big[0]}`, ` ${big[1]}`, ` ${big[2]}`]
 		: ['', number ? ` ${symbols.ringing} ${number}` : '', ''];
 	const left: [string, string, string] = [` ${symbol} ${stateWord}`, ` ${timers}`, ` ${detail}`];
+	// Ink trims trailing spaces from every line (ink#564), which would end the coloured bar where
+	// the text ends: the last cell is a blank braille pattern, which shows as a space.
 	const rows = [0, 1, 2].map((row) => ({
 		left: fitToWidth(left[row]!, leftWidth),
-		right: fitToWidth(right[row]!, rightWidth),
+		right: rightWidth > 0 ? fitToWidth(right[row]!, rightWidth - 1) + '\u2800' : '',
 	}));
 	const paint = colour ? {backgroundColor: style.background, color: style.foreground} : {inverse: true};
 	return (

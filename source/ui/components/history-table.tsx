@@ -33,10 +33,10 @@ export function HistoryTable({
 				<Box width={10} flexShrink={0}>
 					<Text dimColor>{t('label.time')}</Text>
 				</Box>
-				<Box width={17} flexShrink={0}>
+				<Box width={16} flexShrink={0}>
 					<Text dimColor>{t('label.number')}</Text>
 				</Box>
-				<Box width={7} flexShrink={0}>
+				<Box width={9} flexShrink={0}>
 					<Text dimColor>{t('label.duration')}</Text>
 				</Box>
 				<Text dimColor wrap="truncate">
@@ -54,13 +54,13 @@ export function HistoryTable({
 								{formatClockTime(record.startedAt)}
 							</Text>
 						</Box>
-						<Box width={17} flexShrink={0}>
+						<Box width={16} flexShrink={0}>
 							<Text wrap="truncate">
 								{' '}
 								{record.origin === 1 ? symbols.inbound : symbols.outbound} {record.number}
 							</Text>
 						</Box>
-						<Box width={7} flexShrink={0}>
+						<Box width={9} flexShrink={0}>
 							<Text>
 								{record.answeredAt === null ? '—' : formatDuration(record.endedAt - record.answeredAt)}
 							</Text>

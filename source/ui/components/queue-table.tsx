@@ -43,7 +43,7 @@ export function QueueTable({entries: all, ringing, now, t, width, height, offset
 				dim
 			/>
 			{ringing && (
-				<Text color="magenta" bold inverse wrap="truncate">
+				<Text backgroundColor="magenta" color="white" bold wrap="truncate">
 					{symbols.ringing} {ringing.number} · {t('label.group')} {ringing.groupId} ·{' '}
 					{t('label.yourCall')}
 				</Text>
