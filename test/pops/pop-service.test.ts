@@ -774,6 +774,27 @@ describe('the wrapup pop', () => {
 		expect(url.searchParams.get('note')).toBe('to tier 2');
 		expect(url.searchParams.get('callid')).toBe(h.store.getSnapshot().recentCalls[0]!.callId);
 	});
+
+	it('fires for an earlier call coded from History, with that call\'s parameters', async () => {
+		const h = await setup({pops: settings({wrapup: {url: 'http://crm.test/wrapup', mode: 'browser'}})});
+		await h.run({type: 'inject-call'});
+		await h.run({type: 'answer'});
+		await h.run({type: 'hangup'});
+		if (h.store.getSnapshot().agent.state !== 'ready') await h.run({type: 'ready'});
+		await h.run({type: 'inject-call'});
+		h.clock.advance(3000);
+		await h.run({type: 'answer'});
+		await h.run({type: 'hangup'});
+		const [newer, older] = h.store.getSnapshot().recentCalls;
+		expect(older).toBeDefined();
+		await h.run({type: 'disposition', callId: older!.callId, code: 'callback', note: 'later'});
+		const url = h.opened.at(-1)![1];
+		expect(h.opened.at(-1)![0]).toBe('wrapup');
+		expect(url.searchParams.get('callid')).toBe(older!.callId);
+		expect(url.searchParams.get('number')).toBe(older!.number);
+		expect(url.searchParams.get('callid')).not.toBe(newer!.callId);
+		expect(url.searchParams.get('disposition')).toBe('callback');
+	});
 });
 
 describe('reopenLast and latency', () => {
