@@ -132,7 +132,15 @@ export function App({desk, onExit, onRedraw, terminal = {colour: true, tmux: fal
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Banner session={session} now={now} t={t} width={width} colour={terminal.colour} reasonLabel={label} />
-			<StatusPanel session={session} server={server} pendingPops={pops.pendingHidden} now={now} t={t} width={width} />
+			<StatusPanel
+				session={session}
+				server={server}
+				pendingPops={pops.pendingHidden}
+				now={now}
+				t={t}
+				translate={translate}
+				width={width}
+			/>
 			<Box height={toolbarHeight} overflow="hidden" flexShrink={0}>
 				<Toolbar items={toolbarItems} t={t} width={width} />
 			</Box>
@@ -150,6 +158,7 @@ export function App({desk, onExit, onRedraw, terminal = {colour: true, tmux: fal
 						settings={settings}
 						bindings={bindings}
 						label={label}
+						translate={translate}
 						t={t}
 						width={width}
 						height={mainHeight}
@@ -171,6 +180,7 @@ export function App({desk, onExit, onRedraw, terminal = {colour: true, tmux: fal
 						linkIndex={ui.linkIndex}
 						historyIndex={ui.historyIndex}
 						notice={notice}
+						eventsUnderCall={bottomRows === 0}
 					/>
 				)}
 			</Box>

@@ -224,7 +224,9 @@ describe('the TUI over the real session and simulator', () => {
 			test!.activity.add('warn', 'server', long);
 		});
 		const cut = await ui.waitForFrame('… (Events tab)');
-		expect(cut).not.toContain('END-OF-LINE');
+		const statusLine = cut.trimEnd().split('\n').at(-1)!;
+		expect(statusLine).toContain('… (Events tab)');
+		expect(statusLine).not.toContain('END-OF-LINE');
 		await ui.press('\t\t\t\t\t');
 		await ui.waitForFrame('END-OF-LINE');
 	});

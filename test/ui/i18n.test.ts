@@ -53,3 +53,14 @@ describe('labels of reasons and codes', () => {
 		expect(createLabel('en')('lunch')).toBe('lunch');
 	});
 });
+
+describe('PBX-link and command-line messages in Chinese', () => {
+	it.each([
+		['PBX disconnected: Asterisk shut down or is restarting. Reconnecting.', '交换机连接断开：Asterisk 已关闭或正在重启。正在重新连接。'],
+		['Cannot reach Asterisk AMI at 10.0.0.5:5038: connection refused (is AMI enabled on this address and port, or a firewall in the way?). Retrying.', '无法连接 Asterisk AMI（10.0.0.5:5038）：连接被拒绝（AMI 是否在此地址和端口启用，或被防火墙阻挡？）。正在重试。'],
+		['Unknown command :dail. Did you mean :dial, :dtmf?', '未知命令 :dail。您是想输入 :dial, :dtmf？'],
+		['Unknown reason "x": one of break, lunch.', '未知原因 "x"：可选 break, lunch。'],
+	])('%s', (english, chinese) => {
+		expect(translateActivity(english, 'zh-CN')).toBe(chinese);
+	});
+});

@@ -30,7 +30,12 @@ export interface MainAreaProps {
 	linkIndex: number;
 	historyIndex: number;
 	notice: readonly string[];
+	/** No events panel below (under 30 rows): the Call tab shows the latest events under the call. */
+	eventsUnderCall?: boolean;
 }
+
+/** Rows the Call panel needs for the call's fields (and the first-run notice). */
+const callPanelRows = 9;
 
 export function MainArea(props: MainAreaProps) {
 	const {tab, sideBySide, session, t, width, height} = props;
@@ -44,6 +49,21 @@ export function MainArea(props: MainAreaProps) {
 				</Panel>
 				<Panel title={queueTitle} width={width - left} height={height} focused={tab === 'queue'}>
 					<TabContent {...props} tab="queue" {...panelInner(width - left, height)} />
+				</Panel>
+			</Box>
+		);
+	}
+	// A call takes a few rows: the room under it shows what just happened instead of staying
+	// empty (pop links, when there are any, need that room themselves).
+	if (tab === 'call' && props.eventsUnderCall && props.pops.fallbackLinks.length === 0 && height >= callPanelRows + 4) {
+		const eventsHeight = height - callPanelRows;
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Panel title={t('tab.call')} width={width} height={callPanelRows} focused>
+					<TabContent {...props} {...panelInner(width, callPanelRows)} />
+				</Panel>
+				<Panel title={t('tab.events')} width={width} height={eventsHeight}>
+					<EventLog entries={props.events} t={t} {...panelInner(width, eventsHeight)} />
 				</Panel>
 			</Box>
 		);

@@ -22,12 +22,14 @@ export interface OverlayViewProps {
 	settings: DeskSettings;
 	bindings: readonly KeyBinding[];
 	label: (id: string) => string;
+	/** English sentences made elsewhere (the command line's messages) in the agent's language. */
+	translate?: (text: string) => string;
 	t: Translate;
 	width: number;
 	height: number;
 }
 
-export function OverlayView({overlay, settings, bindings, label, t, width, height}: OverlayViewProps) {
+export function OverlayView({overlay, settings, bindings, label, translate = (text) => text, t, width, height}: OverlayViewProps) {
 	const hint = t('prompt.enterEsc');
 	switch (overlay.kind) {
 		case 'login':
@@ -91,7 +93,7 @@ export function OverlayView({overlay, settings, bindings, label, t, width, heigh
 						label={t('prompt.command')}
 						value={`:${overlay.value}`}
 						hint={t('prompt.commandHint')}
-						error={overlay.error}
+						error={overlay.error === null ? null : translate(overlay.error)}
 						width={width}
 					/>
 					{overlay.completions && (

@@ -14,12 +14,14 @@ export interface StatusPanelProps {
 	pendingPops: number;
 	now: number;
 	t: Translate;
+	/** The PBX's message in the agent's language. */
+	translate?: (text: string) => string;
 	width: number;
 }
 
 export const statusPanelRows = 2;
 
-export function StatusPanel({session, server, pendingPops, now, t, width}: StatusPanelProps) {
+export function StatusPanel({session, server, pendingPops, now, t, translate = (text) => text, width}: StatusPanelProps) {
 	const {agent, pbx} = session;
 	const identity = agent.identity;
 	const counters = shiftCounters(session.shift, now);
@@ -31,7 +33,7 @@ export function StatusPanel({session, server, pendingPops, now, t, width}: Statu
 				<Text color={pbx.connected ? 'green' : 'red'}>
 					{pbx.connected ? `✓ ${t('label.connected')}` : `✗ ${t('label.disconnected')}`}
 				</Text>
-				{!pbx.connected && pbx.message ? <Text color="red"> ({truncateToWidth(pbx.message, 36)})</Text> : null}{' '}
+				{!pbx.connected && pbx.message ? <Text color="red"> ({truncateToWidth(translate(pbx.message), 36)})</Text> : null}{' '}
 				<Text dimColor>{symbols.separator}</Text> {t('label.api')}{' '}
 				{server.on ? <Text color="green">:{server.port}</Text> : <Text color="red">{t('label.off')}</Text>}
 				{pendingPops > 0 ? (

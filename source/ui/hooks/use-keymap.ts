@@ -93,9 +93,13 @@ export function useKeymap(options: KeymapOptions): UiState {
 						setOverlay({...current, message: result.message});
 						return;
 					}
-					push(t('settings.saved', {file: result.file}), 'info');
+					const saved = t(result.needsReconnect && !admin.reconnect ? 'settings.savedRestart' : 'settings.saved', {
+						file: result.file,
+					});
+					push(saved, 'info');
+					// A PBX or port change takes a reconnect: ask now rather than at the next start.
 					if (result.needsReconnect && admin.reconnect) setOverlay({kind: 'reconnect', file: result.file});
-					else setOverlay({...current, dirty: false, message: t('settings.saved', {file: result.file})});
+					else setOverlay({...current, dirty: false, message: saved});
 					return;
 				}
 				case 'reconnect':

@@ -40,7 +40,7 @@ const fixed: Record<string, string> = {
 };
 
 const patterns: Array<[RegExp, (...groups: string[]) => string]> = [
-	[/^PBX disconnected(?:: (.*))?$/, (why) => `交换机连接断开${why ? `：${why}` : ''}`],
+	[/^PBX disconnected(?:: (.*))?$/, (why) => `交换机连接断开${why ? `：${translateActivity(why, 'zh-CN')}` : ''}`],
 	[/^PBX: agent (\S+)(?: \((.*)\))?$/, (state, reason) => `交换机：席位${agentStates[state!] ?? state}${reason ? `（${reason}）` : ''}`],
 	[
 		/^Logged in as (\S+) \(agent (\S+), emp (\S+), groups (.*)\)$/,
@@ -69,11 +69,39 @@ const patterns: Array<[RegExp, (...groups: string[]) => string]> = [
 	[/^WebSocket client disconnected(.*)$/, (rest) => `WebSocket 客户端已断开${rest}`],
 ];
 
+// PBX-link messages (cti/asterisk/event-map.ts) and the : command line's messages.
+const more: Array<[RegExp, (...groups: string[]) => string]> = [
+	[/^Asterisk refused the AMI login of "(.*)": wrong username or secret.*$/, (user) => `Asterisk 拒绝了 "${user}" 的 AMI 登录：用户名或密码错误，或此地址不被允许（manager.conf）。正在重试。`],
+	[/^Asterisk refused the AMI login of "(.*)" \((.*)\)\. Retrying\.$/, (user, why) => `Asterisk 拒绝了 "${user}" 的 AMI 登录（${why}）。正在重试。`],
+	[/^Asterisk shut down or is restarting\. Reconnecting\.$/, () => 'Asterisk 已关闭或正在重启。正在重新连接。'],
+	[/^Cannot reach Asterisk AMI at (\S+): connection refused.*$/, (where) => `无法连接 Asterisk AMI（${where}）：连接被拒绝（AMI 是否在此地址和端口启用，或被防火墙阻挡？）。正在重试。`],
+	[/^Asterisk closed the AMI connection at (\S+)\. Reconnecting\.$/, (where) => `Asterisk 关闭了 AMI 连接（${where}）。正在重新连接。`],
+	[/^Cannot reach Asterisk AMI at (\S+): (.*)\. Retrying\.$/, (where, why) => `无法连接 Asterisk AMI（${where}）：${why}。正在重试。`],
+	[/^Asterisk refused (\S+): permission denied.*$/, (action) => `Asterisk 拒绝了 ${action}：权限不足（见 manager.conf）。`],
+	[/^The simulated PBX was stopped\.$/, () => '模拟交换机已停止。'],
+	[/^Type a command, e\.g\. (.*) \(Tab completes, :help lists\)\.$/, (example) => `请输入命令，例如 ${example}（Tab 补全，:help 列出全部）。`],
+	[/^Unknown command (:\S*)\. Did you mean (.*)\?$/, (name, close) => `未知命令 ${name}。您是想输入 ${close}？`],
+	[/^Unknown command (:\S*)\.$/, (name) => `未知命令 ${name}。`],
+	[/^Give a phone number\.$/, () => '请输入电话号码。'],
+	[/^Give a transfer target\.$/, () => '请输入转接号码。'],
+	[/^"(.*)" is not a (phone number|transfer target): use digits, \+, \* and #\.$/, (value) => `"${value}" 不是有效号码：只能用数字、+、* 和 #。`],
+	[/^(:\S+) takes no arguments.*$/, (usage) => `${usage} 不带参数。`],
+	[/^Transfer mode is blind or consult\.$/, () => '转接方式是 blind（盲转）或 consult（咨询转）。'],
+	[/^Usage: (.*)$/, (usage) => `用法：${usage}`],
+	[/^Give a reason\.$/, () => '请给出离席原因。'],
+	[/^Unknown reason "(.*)": one of (.*)\.$/, (reason, list) => `未知原因 "${reason}"：可选 ${list}。`],
+	[/^DTMF digits are 0-9, \*, # and A-D\.$/, () => 'DTMF 只能是 0-9、*、# 和 A-D。'],
+	[/^Wrap-up code is one of (.*)\.$/, (list) => `话后代码可选：${list}。`],
+	[/^Write the note after :note\.$/, () => '请在 :note 后写备注。'],
+	[/^Pick a wrap-up code first: (.*)$/, (usage) => `请先选择话后代码：${usage}`],
+	[/^Call (\S+) is not among the recent calls\.$/, (call) => `呼叫 ${call} 不在最近呼叫中。`],
+];
+
 export function translateActivity(text: string, language: Language): string {
 	if (language === 'en') return text;
 	const known = fixed[text];
 	if (known) return known;
-	for (const [pattern, render] of patterns) {
+	for (const [pattern, render] of [...patterns, ...more]) {
 		const match = pattern.exec(text);
 		if (match) return render(...match.slice(1).map((group) => group ?? ''));
 	}
