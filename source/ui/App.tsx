@@ -107,7 +107,11 @@ export function App({desk, onExit, onRedraw, terminal = {colour: true, tmux: fal
 		.filter((item) => !item.hidden)
 		.map((item) => ({binding: item.binding, enabled: item.enabled, label: item.label ? t(item.label) : undefined}));
 	const toolbarHeight = toolbarRows(toolbarItems, t, width);
-	const wrapUpCall = session.agent.state === 'wrap-up' && settings.dispositions.length > 0 ? session.recentCalls[0] : undefined;
+	// While an overlay is open (help, settings, the code editor) it gets the room instead.
+	const wrapUpCall =
+		session.agent.state === 'wrap-up' && settings.dispositions.length > 0 && !ui.overlay
+			? session.recentCalls[0]
+			: undefined;
 	const fixedRows =
 		bannerRows +
 		statusPanelRows +
