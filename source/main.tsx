@@ -17,6 +17,7 @@ import {createLogger} from './logger.js';
 import {createDesk} from './desk.js';
 import {App, type ExitChoice} from './ui/App.js';
 import type {Desk} from './ui/desk.js';
+import {withoutColours} from './ui/no-colour.js';
 
 const help = `
   ctidesk — a CTI agent desktop for the terminal
@@ -361,6 +362,7 @@ async function runTui(
 	// NO_COLOR (no-color.org): the banner draws in reverse video instead of colours.
 	const terminal = {colour: !process.env['NO_COLOR'], tmux: Boolean(process.env['TMUX'])};
 	const instance = render(<App desk={desk} onExit={exit} onRedraw={() => instance.clear()} terminal={terminal} />, {
+		stdout: terminal.colour ? process.stdout : withoutColours(process.stdout),
 		exitOnCtrlC: false,
 		patchConsole: false,
 	});
