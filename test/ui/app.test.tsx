@@ -437,3 +437,85 @@ describe('wrap-up without a modal', () => {
 		});
 	});
 });
+
+describe('the contract with the running instance', () => {
+	it('asks about a CRM origin while a request is open; a/o/d answer it, and d dials again once it is gone', async () => {
+		test = await createTestDesk();
+		let request: {id: string; origin: string; verb: string; askedAt: number; expiresAt: number} | null = {
+			id: 'req-1',
+			origin: 'https://crm.example.com',
+			verb: 'call.cgi',
+			askedAt: test.clock.now(),
+			expiresAt: test.clock.now() + 30_000,
+		};
+		const listeners = new Set<() => void>();
+		const answers: string[] = [];
+		test.desk.originRequests = {
+			getSnapshot: () => request,
+			subscribe: (listener) => {
+				listeners.add(listener);
+				return () => listeners.delete(listener);
+			},
+			answer(id, answer) {
+				answers.push(`${id}:${answer}`);
+				request = null;
+				for (const listener of listeners) listener();
+			},
+		};
+		ui = await renderApp(<App desk={test.desk} onExit={() => undefined} />);
+		await ui.waitForFrame('wants to control this desk (call.cgi)');
+		await ui.press('o');
+		await ui.waitForFrame((frame) => !frame.includes('wants to control this desk'));
+		expect(answers).toEqual(['req-1:once']);
+		await ui.waitForFrame('Allowed once.');
+		await login(ui);
+		await ui.press('d');
+		await ui.waitForFrame('Number to dial');
+	});
+
+	it('reads the settings live: a language saved elsewhere shows at once', async () => {
+		test = await createTestDesk();
+		let settings = test.desk.settings;
+		const listeners = new Set<() => void>();
+		test.desk.liveSettings = {
+			getSnapshot: () => settings,
+			subscribe: (listener) => {
+				listeners.add(listener);
+				return () => listeners.delete(listener);
+			},
+		};
+		ui = await renderApp(<App desk={test.desk} onExit={() => undefined} />);
+		await ui.waitForFrame('LOGGED OUT');
+		await act(async () => {
+			settings = {...settings, language: 'zh-CN'};
+			for (const listener of listeners) listener();
+		});
+		await ui.waitForFrame('未登录');
+	});
+
+	it('asks to reconnect after a save that needs it, and reconnects on y', async () => {
+		test = await createTestDesk();
+		const reconnects: string[] = [];
+		test.desk.admin = {
+			hasPassword: () => true,
+			setPassword: () => ({ok: true}),
+			verifyPassword: (plain) => plain === 'admin1',
+			fields: () => [{path: 'pbx.driver', value: 'sim', choices: ['sim', 'asterisk']}],
+			save: () => ({ok: true, file: '/tmp/config.json', needsReconnect: true}),
+			async reconnect() {
+				reconnects.push('now');
+				return {ok: true};
+			},
+		};
+		ui = await renderApp(<App desk={test.desk} onExit={() => undefined} />);
+		await ui.press('s');
+		await ui.type('admin1');
+		await ui.press(keys.enter);
+		await ui.waitForFrame('PBX driver');
+		await ui.press(' ', 'w');
+		await ui.waitForFrame('reconnect now? (y/n)');
+		await ui.press('y');
+		await ui.waitForFrame('Reconnected with the new settings.');
+		expect(reconnects).toEqual(['now']);
+	});
+});
