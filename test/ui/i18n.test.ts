@@ -64,3 +64,11 @@ describe('PBX-link and command-line messages in Chinese', () => {
 		expect(translateActivity(english, 'zh-CN')).toBe(chinese);
 	});
 });
+
+describe('CRM request lines in Chinese', () => {
+	it('keeps the request and translates the outcome', () => {
+		expect(translateActivity('GET /cgi-bin/hangup.cgi → 409 There is no call to hang up.', 'zh-CN')).toBe(
+			'GET /cgi-bin/hangup.cgi → 409 没有可挂断的呼叫。',
+		);
+	});
+});

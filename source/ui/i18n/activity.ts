@@ -95,6 +95,8 @@ const more: Array<[RegExp, (...groups: string[]) => string]> = [
 	[/^Write the note after :note\.$/, () => '请在 :note 后写备注。'],
 	[/^Pick a wrap-up code first: (.*)$/, (usage) => `请先选择话后代码：${usage}`],
 	[/^Call (\S+) is not among the recent calls\.$/, (call) => `呼叫 ${call} 不在最近呼叫中。`],
+	// A CRM request line: the request stays as it was, the outcome is translated.
+	[/^(.+) → (\d{3}) (.+)$/, (request, status, outcome) => `${request} → ${status} ${translateActivity(outcome!, 'zh-CN')}`],
 ];
 
 export function translateActivity(text: string, language: Language): string {
