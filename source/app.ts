@@ -57,7 +57,14 @@ export interface App {
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
-	stop(options?: {logout?: boolean}): Promise<void>;
+	stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+	/** Log the agent out first (quit with logout). */
+	logout?: boolean;
+	/** The terminal went away (SIGHUP): pause or log out as `onTerminalLost` says, never drop a call. */
+	terminalLost?: boolean;
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -249,8 +256,18 @@ export function createApp(deps: AppDeps): App {
 		);
 	}
 
-	async function stop({logout = false}: {logout?: boolean} = {}) {
-		if (logout && store.getSnapshot().agent.state !== 'logged-out') {
+	async function stop({logout = false, terminalLost = false}: StopOptions = {}) {
+		if (terminalLost) {
+			// SIGHUP of an in-process desk: nobody is at it any more (issue 12 item 6).
+			const result = await store.leaveDesk(config.onTerminalLost);
+			activity.add(
+				result.ok ? 'info' : 'warn',
+				'app',
+				result.ok
+					? `Terminal lost: ${config.onTerminalLost === 'logout' ? 'logged out or paused (call up)' : 'paused (desk closed)'}`
+					: `Terminal lost, could not ${config.onTerminalLost}: ${result.message}`,
+			);
+		} else if (logout && store.getSnapshot().agent.state !== 'logged-out') {
 			const result = await store.run({type: 'logout'});
 			activity.add(
 				result.ok ? 'info' : 'warn',

@@ -200,15 +200,18 @@ async function runDefault() {
 	}
 	await runTui(createDesk(app, paths.configFile), {
 		start: () => app.start(),
-		exit: (choice) => stopAndExit(app, choice === 'stop-logout'),
+		exit: (choice) =>
+			choice === 'terminal-lost'
+				? stopAndExit(app, false, true)
+				: stopAndExit(app, choice === 'stop-logout'),
 	});
 }
 
 let stopping = false;
-async function stopAndExit(app: CtiApp, logout: boolean) {
+async function stopAndExit(app: CtiApp, logout: boolean, terminalLost = false) {
 	if (stopping) return;
 	stopping = true;
-	await app.stop({logout});
+	await app.stop({logout, terminalLost});
 	restoreTerminal();
 	process.exit(0);
 }
@@ -227,7 +230,8 @@ async function runAttached(instance: InstanceInfo) {
 	await runTui(remote, {
 		start: async () => undefined,
 		async exit(choice) {
-			if (choice !== 'detach') await remote.stopInstance(choice === 'stop-logout');
+			if (choice !== 'detach' && choice !== 'terminal-lost')
+				await remote.stopInstance(choice === 'stop-logout');
 			remote.close();
 			restoreTerminal();
 			process.exit(0);
@@ -282,6 +286,9 @@ async function printPasswordHash() {
 // The full-screen TUI. Ink 6 has no alternate-screen option (INK-PITFALLS 2): enter it ourselves,
 // and leave it on every way out so the user's terminal comes back as it was.
 
+/** How the process ends: a choice in the TUI, or the terminal going away (SIGHUP). */
+type ProcessExit = ExitChoice | 'terminal-lost';
+
 let inAlternateScreen = false;
 function restoreTerminal() {
 	if (!inAlternateScreen) return;
@@ -291,7 +298,7 @@ function restoreTerminal() {
 
 async function runTui(
 	desk: Desk,
-	control: {start(): Promise<void>; exit(choice: ExitChoice): Promise<void>},
+	control: {start(): Promise<void>; exit(choice: ProcessExit): Promise<void>},
 ) {
 	process.stdout.write(ansiEscapes.enterAlternativeScreen + ansiEscapes.clearScreen);
 	inAlternateScreen = true;
@@ -301,13 +308,15 @@ async function runTui(
 		process.stderr.write(`ctidesk crashed: ${error.stack ?? error.message}\n`);
 		process.exit(1);
 	});
-	const exit = (choice: ExitChoice) => {
+	const exit = (choice: ProcessExit) => {
 		instance.unmount();
 		void control.exit(choice);
 	};
 	process.on('SIGTERM', () => exit(desk.mode === 'attached' ? 'detach' : 'stop-logout'));
-	// The terminal went away (closed window, dropped SSH): never log out for that.
-	process.on('SIGHUP', () => exit(desk.mode === 'attached' ? 'detach' : 'stop'));
+	// The terminal went away (closed window, dropped SSH). Attached: the instance goes on. In
+	// process: nobody is at the desk any more, so the PBX must stop offering calls to it (paused
+	// "desk closed", or logged out: onTerminalLost), while a call that is up stays up.
+	process.on('SIGHUP', () => exit(desk.mode === 'attached' ? 'detach' : 'terminal-lost'));
 
 	// Ctrl+E in the note prompt: hand the terminal to $VISUAL/$EDITOR, then take it back.
 	desk.editText = async (initial) => {

@@ -10,6 +10,7 @@ import {
 } from '../../../source/cti/asterisk/asterisk-driver.js';
 import type {Driver} from '../../../source/cti/driver.js';
 import {defaultConfig} from '../../../source/config/schema.js';
+import {formatCallIdTime} from '../../../source/core/call-id.js';
 import type {AgentIdentity, Call, DriverEvent, SessionState} from '../../../source/core/types.js';
 import {buildPopUrl} from '../../../source/pops/pop-url.js';
 import {createSessionStore, type SessionStore} from '../../../source/session/session-store.js';
@@ -214,6 +215,8 @@ describe('asterisk driver: inbound calls', () => {
 				type: 'call-offered',
 				at: expect.any(Number),
 				pbxCallId: '1795647030.0',
+				// Derived from the Linkedid: the local time of 1795647030 s, and counter 0.
+				callId: formatCallIdTime(1795647030_000) + '000',
 				origin: 1,
 				number: '13800138000',
 				callerId: '13800138000',
@@ -230,7 +233,7 @@ describe('asterisk driver: inbound calls', () => {
 		]);
 		const expected = {
 			origin: '1',
-			callid: '20261125090000001',
+			callid: formatCallIdTime(1795647030_000) + '000',
 			number: '13800138000',
 			callerid: '13800138000',
 			calledid: 'support',
@@ -253,7 +256,7 @@ describe('asterisk driver: inbound calls', () => {
 		expect(desk.state().agent.state).toBe('ready');
 	});
 
-	it('ends with no-answer when the queue gives up ringing, and offers the call again on the retry (12)', async () => {
+	it('ends with no-answer when the queue gives up ringing, and offers the call again on the retry with the same callid (12)', async () => {
 		const desk = await startDesk('12-agent-ringnoanswer', {iface: 'Local/103@agent-phone'});
 		await connectAndLogin(desk);
 		await desk.server.playUntilNextAction();
@@ -274,11 +277,13 @@ describe('asterisk driver: inbound calls', () => {
 		]);
 		// No QueueMemberPause in the capture: Asterisk did not pause the member (autopause off).
 		expect(desk.state().agent.state).toBe('ready');
+		// One PBX call (one Linkedid): one callid for both rings, one History row, one missed call.
+		const callId = formatCallIdTime(1795647162_000) + '036';
+		expect(desk.pops.ring.map((call) => call.callId)).toEqual([callId, callId]);
 		expect(desk.state().recentCalls.map((record) => [record.callId, record.endCause])).toEqual([
-			['20261125090000002', 'customer-hangup'],
-			['20261125090000001', 'no-answer'],
+			[callId, 'customer-hangup'],
 		]);
-		expect(desk.state().shift.callsMissed).toBe(2);
+		expect(desk.state().shift.callsMissed).toBe(1);
 		expect(desk.state().queue).toEqual([]);
 	});
 
@@ -319,7 +324,8 @@ describe('asterisk driver: click-to-dial', () => {
 			Timeout: '30000',
 			Async: 'true',
 		});
-		expect(originate['ChannelId']).toMatch(/^ctidesk-[0-9a-f]{12}$/);
+		// Random (unique across desks), ending in <epoch s>.<ms> so the callid derives from it.
+		expect(originate['ChannelId']).toMatch(/^ctidesk-[0-9a-f]{8}-\d{10}\.\d{3}$/);
 		expect(originate['OtherChannelId']).toBe(`${originate['ChannelId']}-2`);
 		await desk.waitFor('call-answered');
 		expect(desk.state().agent.state).toBe('talking');
@@ -333,6 +339,8 @@ describe('asterisk driver: click-to-dial', () => {
 				type: 'call-dialing',
 				at: expect.any(Number),
 				pbxCallId: id,
+				// The ChannelId ends in the dial's <epoch s>.<ms>: that second and millisecond.
+				callId: formatCallIdTime(desk.clock.now()) + String(desk.clock.now() % 1000).padStart(3, '0'),
 				origin: 2,
 				number: '13900139000',
 				callerId: '101',
@@ -627,8 +635,14 @@ describe('asterisk driver: the link', () => {
 		]);
 		expect(
 			desk.server.received.filter((entry) => entry.connection === 1).map((entry) => entry.action),
-		).toEqual(['Login', 'QueueStatus', 'QueueAdd', 'CoreShowChannels']);
-		expect(desk.events.slice(before).map((e) => e.type)).toEqual(['connection-changed']);
+		).toEqual(['Login', 'CoreShowChannels', 'QueueStatus', 'QueueAdd']);
+		expect(desk.events.slice(before).map((e) => e.type)).toEqual([
+			'pbx-reconciled',
+			'connection-changed',
+		]);
+		expect(desk.events.find((e) => e.type === 'pbx-reconciled')).toMatchObject({
+			changes: [{what: 'member-added', queue: 'support', paused: false, reason: null}],
+		});
 		expect(desk.state().agent).toMatchObject({state: 'ready', identity: {agentId: '1'}});
 	});
 });
@@ -670,6 +684,8 @@ function resyncReplies(channels: Array<Record<string, string>>): FakeAmiServerOp
 		}
 	};
 }
+
+const callIdOf04 = formatCallIdTime(1795647030_000) + '000';
 
 // The two channels of 04's answered call as CoreShowChannels lists them (fields as in 09).
 const callInProgress = [
@@ -730,7 +746,7 @@ describe('asterisk driver: a call across a lost link', () => {
 			'connection-changed',
 			'connection-changed',
 		]);
-		expect(desk.state().call).toMatchObject({callId: '20261125090000001', state: 'talking'});
+		expect(desk.state().call).toMatchObject({callId: callIdOf04, state: 'talking'});
 		expect(desk.pops.ring).toHaveLength(1);
 		expect(desk.pops.answer).toHaveLength(1);
 	});
@@ -743,7 +759,7 @@ describe('asterisk driver: a call across a lost link', () => {
 			'connection-changed',
 		]);
 		expect(desk.state().recentCalls[0]).toMatchObject({
-			callId: '20261125090000001',
+			callId: callIdOf04,
 			endCause: 'connection-lost',
 		});
 	});

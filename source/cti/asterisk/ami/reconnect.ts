@@ -4,7 +4,11 @@
 export interface ReconnectPolicy {
 	/** First delay after a drop. The 08 capture saw Asterisk listening again within ~1.5 s. */
 	initialDelayMs: number;
-	/** Cap, so a PBX back after a long outage is found within this delay. */
+	/**
+	 * Cap, so a PBX back after an outage of any length is found within this delay: the agent is
+	 * back in the queue ≤ 2 s after Asterisk accepts connections again (bench/ami-reconnect.mjs).
+	 * An attempt is one refused TCP connect while Asterisk is down: cheap for both sides.
+	 */
 	maxDelayMs: number;
 	factor: number;
 	/** 0..1: spreads the delays of many desks reconnecting to the same PBX after a restart. */
@@ -18,7 +22,7 @@ export interface ReconnectPolicy {
 
 export const defaultReconnectPolicy: ReconnectPolicy = {
 	initialDelayMs: 250,
-	maxDelayMs: 15_000,
+	maxDelayMs: 1000,
 	factor: 2,
 	jitter: 0.2,
 	authFailureDelayMs: 10_000,
