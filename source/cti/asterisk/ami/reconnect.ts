@@ -18,6 +18,8 @@ export interface ReconnectPolicy {
 	 * security event and ~1 s of Asterisk's time: retry, but no sooner than this.
 	 */
 	authFailureDelayMs: number;
+	/** Cap for those: wrong credentials back off to one try a minute. */
+	maxAuthDelayMs: number;
 }
 
 export const defaultReconnectPolicy: ReconnectPolicy = {
@@ -26,6 +28,7 @@ export const defaultReconnectPolicy: ReconnectPolicy = {
 	factor: 2,
 	jitter: 0.2,
 	authFailureDelayMs: 10_000,
+	maxAuthDelayMs: 60_000,
 };
 
 export type ReconnectCause = 'network' | 'auth';
@@ -42,7 +45,9 @@ export function computeReconnectDelay(
 	if (cause === 'auth')
 		delay = Math.max(delay, policy.authFailureDelayMs * policy.factor ** exponent);
 	const cap =
-		cause === 'auth' ? Math.max(policy.maxDelayMs, policy.authFailureDelayMs) : policy.maxDelayMs;
+		cause === 'auth'
+			? Math.max(policy.maxDelayMs, policy.authFailureDelayMs, policy.maxAuthDelayMs ?? 0)
+			: policy.maxDelayMs;
 	delay = Math.min(delay, cap);
 	// Jitter only shortens, so the cap stays a cap.
 	const spread = delay * Math.min(Math.max(policy.jitter, 0), 1);
