@@ -120,18 +120,19 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): Driver {
 	}
 
 	/**
-	 * Brings the driver and Asterisk in line: the call first (so a call that ended during the
-	 * outage starts its wrap-up, which the intent then includes), then membership and pause.
+	 * Brings the driver and Asterisk in line, in the order a real client asks (20b): QueueStatus,
+	 * then the call (CoreShowChannels: a call that ended during the outage starts its wrap-up,
+	 * which the intent then includes), and only then membership and pause to the intent.
 	 */
 	async function reconcile(afterConnect: boolean): Promise<void> {
-		const changes: ReconcileChange[] = [];
-		if (afterConnect && presence.agent()) changes.push(...(await adoptCalls(context, tracker, presence)));
-		changes.push(
-			...(await presence.reconcile(afterConnect, (queue, items, mark) =>
-				waiting.fromQueueStatus(queue, items, mark),
-			)),
+		const listings = await presence.readQueues((queue, items, mark) =>
+			waiting.fromQueueStatus(queue, items, mark),
 		);
 		waiting.report(presence.agent() !== null);
+		if (!afterConnect) return;
+		const changes: ReconcileChange[] = [];
+		if (presence.agent()) changes.push(...(await adoptCalls(context, tracker, presence)));
+		changes.push(...(await presence.enforceIntent(listings)));
 		if (changes.length > 0) events.emit({type: 'pbx-reconciled', at: clock.now(), changes});
 	}
 

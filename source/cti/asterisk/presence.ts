@@ -2,7 +2,7 @@
 //
 // Asterisk holds the membership; ctidesk holds the intent (DESIGN rule 19): logged in or not, and
 // paused with a reason or not, as the session last asked (setIntent: wrap-up included). After
-// every (re)connect `reconcile()` reads QueueStatus and makes Asterisk match the intent: a member
+// every (re)connect `readQueues()` reads QueueStatus and `enforceIntent()` makes Asterisk match it: a member
 // a restart forgot is added again (17b, 08), a member Asterisk unpaused during wrap-up is paused
 // again. What it changed is returned for the Events tab.
 //
@@ -24,16 +24,21 @@ export interface Presence {
 	setIntent(intent: PresenceIntent): void;
 	/** QueueMemberAdded / Pause / Status / Removed. */
 	onMemberEvent(message: AmiMessage): void;
-	/**
-	 * Reads QueueStatus of every queue (handing each listing to `onListing`, for the waiting
-	 * callers) and, with `enforce`, brings membership and pause in line with the intent.
-	 */
-	reconcile(
-		enforce: boolean,
+	/** Reads QueueStatus of every queue, handing each listing to `onListing` (waiting callers). */
+	readQueues(
 		onListing: (queue: string, items: readonly AmiMessage[], mark: number) => void,
-	): Promise<ReconcileChange[]>;
+	): Promise<QueueListing[]>;
+	/** Brings membership and pause in line with the intent; returns what it changed. */
+	enforceIntent(listings: readonly QueueListing[]): Promise<ReconcileChange[]>;
 	/** Emits agent-state-changed when the presence Asterisk shows changed. */
 	report(): void;
+}
+
+/** What QueueStatus said of the agent in one queue, and when it was asked (eventSeq). */
+export interface QueueListing {
+	queue: string;
+	listed: Membership | null;
+	mark: number;
 }
 
 const memberName = (identity: AgentIdentity) => `agent ${identity.user}`;
@@ -185,21 +190,31 @@ export function createPresence(
 			report();
 		},
 
-		async reconcile(enforce, onListing) {
-			const changes: ReconcileChange[] = [];
+		async readQueues(onListing) {
+			const listings: QueueListing[] = [];
 			for (const queue of groups.names) {
 				const mark = context.eventSeq();
 				const list = await link.requestList({Action: 'QueueStatus', Queue: queue});
 				if (!list) continue;
 				onListing(queue, list.events, mark);
-				if (!agent || (memberSeq.get(queue) ?? -1) > mark) continue;
 				const item = list.events.find(
 					(event) =>
-						event.event === 'QueueMember' && context.ours(event.get('Location') ?? event.get('Interface')),
+						event.event === 'QueueMember' &&
+						context.ours(event.get('Location') ?? event.get('Interface')),
 				);
 				const listed = item ? membershipOf(item.get('Paused'), item.get('PausedReason')) : null;
-				if (listed) members.set(queue, listed);
-				if (!enforce) continue;
+				// Asterisk's own events after the listing was asked for are newer than it.
+				if (agent && listed && (memberSeq.get(queue) ?? -1) <= mark) members.set(queue, listed);
+				listings.push({queue, listed, mark});
+			}
+			report();
+			return listings;
+		},
+
+		async enforceIntent(listings) {
+			const changes: ReconcileChange[] = [];
+			for (const {queue, listed, mark} of listings) {
+				if (!agent || (memberSeq.get(queue) ?? -1) > mark) continue;
 				const wanted: Membership = {...intent};
 				if (!listed) {
 					// Asterisk forgot the member (a restart without persistent members: 08, 17b).
@@ -207,17 +222,16 @@ export function createPresence(
 					if (!outcome.ok) continue;
 					settle(queue, mark, wanted);
 					changes.push({what: 'member-added', queue, paused: wanted.paused, reason: wanted.reason});
-				} else if (wanted.paused && !listed.paused) {
-					// Unpaused while the agent is away or in wrap-up: no call may be offered now.
-					if ((await queuePause(queue, wanted)).ok) {
-						settle(queue, mark, wanted);
-						changes.push({what: 'member-paused', queue, reason: wanted.reason});
-					}
-				} else if (!wanted.paused && listed.paused) {
-					if ((await queuePause(queue, wanted)).ok) {
-						settle(queue, mark, wanted);
-						changes.push({what: 'member-unpaused', queue});
-					}
+				} else if (wanted.paused !== listed.paused) {
+					// Unpaused while the agent is away or in wrap-up (no call may be offered now), or
+					// paused while the agent wants calls.
+					if (!(await queuePause(queue, wanted)).ok) continue;
+					settle(queue, mark, wanted);
+					changes.push(
+						wanted.paused
+							? {what: 'member-paused', queue, reason: wanted.reason}
+							: {what: 'member-unpaused', queue},
+					);
 				}
 			}
 			report();

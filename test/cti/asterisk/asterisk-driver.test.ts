@@ -635,7 +635,7 @@ describe('asterisk driver: the link', () => {
 		]);
 		expect(
 			desk.server.received.filter((entry) => entry.connection === 1).map((entry) => entry.action),
-		).toEqual(['Login', 'CoreShowChannels', 'QueueStatus', 'QueueAdd']);
+		).toEqual(['Login', 'QueueStatus', 'CoreShowChannels', 'QueueAdd']);
 		expect(desk.events.slice(before).map((e) => e.type)).toEqual([
 			'pbx-reconciled',
 			'connection-changed',
