@@ -39,7 +39,9 @@ function successor(id: string): string {
 	const sequence = Number(id.slice(14));
 	if (sequence < 999) return id.slice(0, 14) + pad(sequence + 1, 3);
 	const field = (start: number, length = 2) => Number(id.slice(start, start + length));
-	const next = new Date(Date.UTC(field(0, 4), field(4) - 1, field(6), field(8), field(10), field(12)) + 1000);
+	const next = new Date(
+		Date.UTC(field(0, 4), field(4) - 1, field(6), field(8), field(10), field(12)) + 1000,
+	);
 	return (
 		pad(next.getUTCFullYear(), 4) +
 		pad(next.getUTCMonth() + 1) +

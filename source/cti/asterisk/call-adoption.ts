@@ -35,7 +35,8 @@ export async function adoptCalls(
 	const partyOf = (item: AmiMessage): string | null => {
 		const bridge = bridgeOf(item);
 		if (!bridge) return null;
-		for (const other of bridges.get(bridge)?.values() ?? []) if (!isChannelOf(other, iface)) return other;
+		for (const other of bridges.get(bridge)?.values() ?? [])
+			if (!isChannelOf(other, iface)) return other;
 		return null;
 	};
 

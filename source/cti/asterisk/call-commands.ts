@@ -70,9 +70,13 @@ export function createCallCommands(
 	const isResult = (value: TrackedCall | Result): value is Result => 'ok' in value;
 
 	function needAnswered(call: TrackedCall, what: string): Result | null {
-		if (!call.answered) return refuse('not-allowed', `Cannot ${what} a call that is not connected yet.`);
+		if (!call.answered)
+			return refuse('not-allowed', `Cannot ${what} a call that is not connected yet.`);
 		if (!call.agentChannel || !call.customerChannel)
-			return refuse('not-allowed', `Cannot ${what}: Asterisk has not shown both ends of this call.`);
+			return refuse(
+				'not-allowed',
+				`Cannot ${what}: Asterisk has not shown both ends of this call.`,
+			);
 		return null;
 	}
 
@@ -109,7 +113,10 @@ export function createCallCommands(
 			if (!agent) return refuse('not-allowed', 'Log in before dialling.');
 			if (tracker.current()) return refuse('not-allowed', 'Cannot dial while a call is up.');
 			if (!dialable.test(number))
-				return refuse('bad-input', 'A number is digits with an optional leading +, * and # (at most 32).');
+				return refuse(
+					'bad-input',
+					'A number is digits with an optional leading +, * and # (at most 32).',
+				);
 			const channelId = parts.newChannelId(now());
 			const call = newTrackedCall(
 				{
@@ -239,7 +246,11 @@ export function createCallCommands(
 			// Played out on the customer's channel: the far end (an IVR) hears them. On the agent's
 			// channel PlayDTMF would play them to the agent's own phone.
 			for (const digit of digits) {
-				const outcome = await link.request({Action: 'PlayDTMF', Channel: call.customerChannel!, Digit: digit});
+				const outcome = await link.request({
+					Action: 'PlayDTMF',
+					Channel: call.customerChannel!,
+					Digit: digit,
+				});
 				if (!outcome.ok) return outcome;
 			}
 			emit({type: 'dtmf-sent', at: now(), pbxCallId: call.info.pbxCallId, digits});
@@ -260,7 +271,11 @@ export function createCallCommands(
 			if (!outcome.ok) return outcome;
 			if (call.muted !== muted && !call.ended) {
 				call.muted = muted;
-				emit({type: muted ? 'call-muted' : 'call-unmuted', at: now(), pbxCallId: call.info.pbxCallId});
+				emit({
+					type: muted ? 'call-muted' : 'call-unmuted',
+					at: now(),
+					pbxCallId: call.info.pbxCallId,
+				});
 			}
 			return ok;
 		},

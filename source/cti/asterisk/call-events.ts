@@ -53,9 +53,14 @@ export function createCallEvents(
 	const {iface, now} = context;
 
 	/** The Originate'd agent leg shows up (06 carries no ChannelId): adopt its Linkedid. */
-	function adoptOriginated(channel: string | undefined, uniqueid: string | undefined, linkedId: string | undefined): void {
+	function adoptOriginated(
+		channel: string | undefined,
+		uniqueid: string | undefined,
+		linkedId: string | undefined,
+	): void {
 		const call = tracker.current();
-		if (!call || !channel || !linkedId || !isChannelOf(channel, iface) || !isOuterLeg(channel)) return;
+		if (!call || !channel || !linkedId || !isChannelOf(channel, iface) || !isOuterLeg(channel))
+			return;
 		if (tracker.isFinishedLeg(uniqueid)) return;
 		if (call.linkedIds.has(linkedId)) {
 			tracker.setAgentLeg(call, channel, uniqueid);
@@ -70,7 +75,12 @@ export function createCallEvents(
 		tracker.reportCall(call);
 	}
 
-	function offer(message: AmiMessage, info: {queue: string | null; calledId: string}, agentLeg: {channel: string; uniqueid: string | undefined}, caller: string | undefined): void {
+	function offer(
+		message: AmiMessage,
+		info: {queue: string | null; calledId: string},
+		agentLeg: {channel: string; uniqueid: string | undefined},
+		caller: string | undefined,
+	): void {
 		const linkedId = message.get('Linkedid') ?? message.get('DestLinkedid');
 		if (!linkedId) return;
 		const number = knownNumber(message.get('CallerIDNum'));
@@ -119,7 +129,8 @@ export function createCallEvents(
 			// 12: the queue gives up ringing this agent (it may ring again: a new AgentCalled).
 			const call = tracker.current();
 			if (!context.ours(message.get('Interface')) || !call) return;
-			if (!tracker.isAgentLeg(call, message.get('DestChannel'), message.get('DestUniqueid'))) return;
+			if (!tracker.isAgentLeg(call, message.get('DestChannel'), message.get('DestUniqueid')))
+				return;
 			tracker.endCall(call, 'no-answer');
 		},
 
@@ -151,7 +162,12 @@ export function createCallEvents(
 			const agent = presence.agent();
 			if (!agent || call || !isChannelOf(dest, iface) || isChannelOf(source, iface)) return;
 			if (tracker.isFinishedLeg(message.get('DestUniqueid'))) return;
-			offer(message, {queue: null, calledId: agent.extension}, {channel: dest, uniqueid: message.get('DestUniqueid')}, source);
+			offer(
+				message,
+				{queue: null, calledId: agent.extension},
+				{channel: dest, uniqueid: message.get('DestUniqueid')},
+				source,
+			);
 		},
 
 		onDialEnd(message) {
@@ -164,13 +180,22 @@ export function createCallEvents(
 				consult.onDialEnd(call, status);
 				return;
 			}
-			if (source && tracker.isAgentLeg(call, source, message.get('Uniqueid')) && call.info.origin === 2) {
+			if (
+				source &&
+				tracker.isAgentLeg(call, source, message.get('Uniqueid')) &&
+				call.info.origin === 2
+			) {
 				const cause = causeOfDialStatus(status);
 				if (cause === null) tracker.answer(call);
 				else call.failure ??= cause;
 				return;
 			}
-			if (dest && !source && call.info.origin === 2 && tracker.isAgentLeg(call, dest, message.get('DestUniqueid'))) {
+			if (
+				dest &&
+				!source &&
+				call.info.origin === 2 &&
+				tracker.isAgentLeg(call, dest, message.get('DestUniqueid'))
+			) {
 				// The agent's own phone did not pick up the click-to-dial.
 				const cause = causeOfDialStatus(status);
 				if (cause) call.failure ??= cause === 'agent-hangup' ? 'failed' : cause;
@@ -200,7 +225,10 @@ export function createCallEvents(
 		},
 
 		onBridgeLeave(message) {
-			tracker.leaveBridge(message.get('BridgeUniqueid') ?? '', message.get('Uniqueid') ?? message.get('Channel') ?? '');
+			tracker.leaveBridge(
+				message.get('BridgeUniqueid') ?? '',
+				message.get('Uniqueid') ?? message.get('Channel') ?? '',
+			);
 		},
 
 		onBridgeDestroy(message) {
@@ -210,7 +238,8 @@ export function createCallEvents(
 		onHoldChange(message) {
 			// The phone's own hold key, or Atxfer holding the transferer (10) and giving it back (19).
 			const call = tracker.current();
-			if (!call || !tracker.isAgentLeg(call, message.get('Channel'), message.get('Uniqueid'))) return;
+			if (!call || !tracker.isAgentLeg(call, message.get('Channel'), message.get('Uniqueid')))
+				return;
 			if (call.consult) {
 				if (message.event === 'Unhold') consult.onAgentUnhold(call);
 				return;
@@ -220,13 +249,33 @@ export function createCallEvents(
 
 		onBlindTransfer(message) {
 			const call = tracker.current();
-			if (!call || !tracker.isAgentLeg(call, message.get('TransfererChannel'), message.get('TransfererUniqueid'))) return;
-			tracker.reportTransfer(call, message.get('Extension') ?? call.transfer?.target ?? '', 'blind');
+			if (
+				!call ||
+				!tracker.isAgentLeg(
+					call,
+					message.get('TransfererChannel'),
+					message.get('TransfererUniqueid'),
+				)
+			)
+				return;
+			tracker.reportTransfer(
+				call,
+				message.get('Extension') ?? call.transfer?.target ?? '',
+				'blind',
+			);
 		},
 
 		onAttendedTransfer(message) {
 			const call = tracker.current();
-			if (!call || !tracker.isAgentLeg(call, message.get('OrigTransfererChannel'), message.get('OrigTransfererUniqueid'))) return;
+			if (
+				!call ||
+				!tracker.isAgentLeg(
+					call,
+					message.get('OrigTransfererChannel'),
+					message.get('OrigTransfererUniqueid'),
+				)
+			)
+				return;
 			const target = call.consult?.target ?? call.transfer?.target ?? '';
 			if ((message.get('DestType') ?? '').toLowerCase() === 'threeway') {
 				tracker.conferenced(call, target);

@@ -118,7 +118,11 @@ export function createCallTracker(context: DriverContext): CallTracker {
 		setHeld(tracked, held) {
 			if (tracked.held === held || tracked.ended || !tracked.answered) return;
 			tracked.held = held;
-			emit({type: held ? 'call-held' : 'call-resumed', at: now(), pbxCallId: tracked.info.pbxCallId});
+			emit({
+				type: held ? 'call-held' : 'call-resumed',
+				at: now(),
+				pbxCallId: tracked.info.pbxCallId,
+			});
 		},
 		reportTransfer(tracked, target, mode) {
 			if (tracked.transfer?.reported) return;

@@ -43,7 +43,8 @@ export function createConsult(context: DriverContext, tracker: CallTracker): Con
 	const {link, config, dialplan, emit, now} = context;
 
 	function failureOf(consult: ConsultLeg): string {
-		if (!consult.seen) return `Asterisk could not start the consult to ${consult.target}; back with the customer.`;
+		if (!consult.seen)
+			return `Asterisk could not start the consult to ${consult.target}; back with the customer.`;
 		if (!consult.answered) return `${consult.target} could not be reached; back with the customer.`;
 		return `${consult.target} hung up; back with the customer.`;
 	}
@@ -78,7 +79,8 @@ export function createConsult(context: DriverContext, tracker: CallTracker): Con
 			leg.seen = true;
 			if (status?.toUpperCase() !== 'ANSWER' || leg.answered) return;
 			leg.answered = true;
-			if (leg.announced) emit({type: 'consult-answered', at: now(), pbxCallId: call.info.pbxCallId});
+			if (leg.announced)
+				emit({type: 'consult-answered', at: now(), pbxCallId: call.info.pbxCallId});
 		},
 
 		onLegHangup(call) {
@@ -136,7 +138,10 @@ export function createConsult(context: DriverContext, tracker: CallTracker): Con
 				Context: config.transferContext,
 				Exten: target,
 			});
-			if (call.consult !== leg) return outcome.ok ? refuse('pbx-refused', `The consult to ${target} ended at once.`) : outcome;
+			if (call.consult !== leg)
+				return outcome.ok
+					? refuse('pbx-refused', `The consult to ${target} ended at once.`)
+					: outcome;
 			if (!outcome.ok || leg.failed) {
 				call.consult = null;
 				if (!outcome.ok) return outcome;
@@ -189,7 +194,8 @@ export function createConsult(context: DriverContext, tracker: CallTracker): Con
 
 		async conference(call) {
 			const leg = call.consult;
-			if (!leg?.answered) return refuse('not-allowed', 'Consult someone first, then merge them in.');
+			if (!leg?.answered)
+				return refuse('not-allowed', 'Consult someone first, then merge them in.');
 			if (!call.agentChannel) return refuse('not-allowed', 'The call is still being set up.');
 			leg.expectEnd = true;
 			// The atxferthreeway feature code, as if the agent keyed it (the way Atxfer itself works: 10).

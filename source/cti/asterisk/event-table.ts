@@ -15,10 +15,12 @@ export function createEventTable(parts: {
 	onQueueChange(): void;
 }): Readonly<Record<string, AmiEventHandler>> {
 	const {presence, waiting, calls} = parts;
-	const queueChange = (apply: AmiEventHandler): AmiEventHandler => (message) => {
-		apply(message);
-		parts.onQueueChange();
-	};
+	const queueChange =
+		(apply: AmiEventHandler): AmiEventHandler =>
+		(message) => {
+			apply(message);
+			parts.onQueueChange();
+		};
 	return {
 		QueueMemberAdded: presence.onMemberEvent,
 		QueueMemberPause: presence.onMemberEvent,

@@ -8,8 +8,7 @@ import {AmiSerializeError, type AmiAction} from './ami/serializer.js';
 import {describeRefusal} from './event-map.js';
 
 export type Outcome =
-	| {ok: true; response: AmiMessage}
-	| {ok: false; code: ErrorCode; message: string};
+	{ok: true; response: AmiMessage} | {ok: false; code: ErrorCode; message: string};
 
 export interface AmiLink {
 	/** Logged in to Asterisk now. */

@@ -13,7 +13,6 @@ import {ok, refuse} from '../../core/types.js';
 import type {AmiMessage} from './ami/parser.js';
 import type {DriverContext} from './driver-context.js';
 import {membershipOf, presenceOf, type Membership} from './event-map.js';
-import {isSuccess} from './link.js';
 
 export interface Presence {
 	/** The logged-in agent, or null. */
@@ -128,7 +127,10 @@ export function createPresence(
 				if (!outcome.ok) {
 					// Leave no half-login behind: out of the queues joined so far.
 					for (const joined of added)
-						await link.request({Action: 'QueueRemove', Queue: joined, Interface: iface}, /not there/i);
+						await link.request(
+							{Action: 'QueueRemove', Queue: joined, Interface: iface},
+							/not there/i,
+						);
 					agent = null;
 					members.clear();
 					reported = 'logged-out:';
@@ -239,4 +241,3 @@ export function createPresence(
 		},
 	};
 }
-

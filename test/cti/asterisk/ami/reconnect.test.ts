@@ -37,14 +37,16 @@ describe('computeReconnectDelay', () => {
 	});
 
 	it('keeps auth retries at the auth delay when it exceeds both caps', () => {
-		expect(
-			computeReconnectDelay({...policy, maxDelayMs: 5000, maxAuthDelayMs: 0}, 3, 'auth'),
-		).toBe(10_000);
+		expect(computeReconnectDelay({...policy, maxDelayMs: 5000, maxAuthDelayMs: 0}, 3, 'auth')).toBe(
+			10_000,
+		);
 	});
 
 	it('by default tries again at most 1 s apart while the PBX is unreachable, however long', () => {
 		for (const attempt of [1, 2, 5, 20, 1000]) {
-			expect(computeReconnectDelay(defaultReconnectPolicy, attempt, 'network', () => 0)).toBeLessThanOrEqual(1000);
+			expect(
+				computeReconnectDelay(defaultReconnectPolicy, attempt, 'network', () => 0),
+			).toBeLessThanOrEqual(1000);
 		}
 	});
 
