@@ -34,9 +34,7 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 	// Coding the last call is bookkeeping: it works with the PBX down too.
 	if (command.type === 'disposition') {
 		if (!command.code.trim()) return refuse('bad-input', 'Pick a wrap-up code.');
-		return state.recentCalls.length > 0
-			? ok
-			: refuse('not-allowed', 'There is no finished call to code.');
+		return state.recentCalls.length > 0 ? ok : refuse('not-allowed', 'There is no finished call to code.');
 	}
 
 	if (command.type === 'inject-call') {
@@ -57,15 +55,12 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 
 		case 'logout':
 			if (agentState === 'logged-out') return refuse('not-allowed', 'Already logged out.');
-			if (onCall.includes(agentState))
-				return refuse('not-allowed', 'Hang up the call before logging out.');
+			if (onCall.includes(agentState)) return refuse('not-allowed', 'Hang up the call before logging out.');
 			return ok;
 
 		case 'ready':
 			if (agentState === 'ready') return refuse('not-allowed', 'Already ready.');
-			return agentState === 'not-ready' || agentState === 'wrap-up'
-				? ok
-				: notNow('go ready', agentState);
+			return agentState === 'not-ready' || agentState === 'wrap-up' ? ok : notNow('go ready', agentState);
 
 		case 'away':
 			if (agentState === 'not-ready' && state.agent.reason === command.reason) {
@@ -74,20 +69,13 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 			if (agentState !== 'ready' && agentState !== 'not-ready' && agentState !== 'wrap-up') {
 				return notNow('go not ready', agentState);
 			}
-			return isBlank(command.reason)
-				? refuse('bad-input', 'Give a reason for going not ready.')
-				: ok;
+			return isBlank(command.reason) ? refuse('bad-input', 'Give a reason for going not ready.') : ok;
 
 		case 'answer':
 			if (!capabilities.answer) {
-				return refuse(
-					'not-supported',
-					'This phone cannot be answered from ctidesk: lift the handset.',
-				);
+				return refuse('not-supported', 'This phone cannot be answered from ctidesk: lift the handset.');
 			}
-			return agentState === 'ringing' && call?.origin === 1
-				? ok
-				: refuse('not-allowed', 'No call is ringing.');
+			return agentState === 'ringing' && call?.origin === 1 ? ok : refuse('not-allowed', 'No call is ringing.');
 
 		case 'hangup':
 			return call ? ok : refuse('not-allowed', 'There is no call to hang up.');
@@ -100,8 +88,7 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 
 		case 'unhold':
 			if (!capabilities.hold) return refuse('not-supported', 'This PBX cannot put calls on hold.');
-			if (call?.consult)
-				return refuse('not-allowed', 'Finish or cancel the consult transfer first.');
+			if (call?.consult) return refuse('not-allowed', 'Finish or cancel the consult transfer first.');
 			return agentState === 'held' ? ok : refuse('not-allowed', 'The call is not on hold.');
 
 		case 'dial':
@@ -114,17 +101,13 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 			return isBlank(command.number) ? refuse('bad-input', 'Give a number to dial.') : ok;
 
 		case 'transfer': {
-			const supported =
-				command.mode === 'blind' ? capabilities.blindTransfer : capabilities.consultTransfer;
-			if (!supported)
-				return refuse('not-supported', `This PBX cannot do a ${command.mode} transfer.`);
+			const supported = command.mode === 'blind' ? capabilities.blindTransfer : capabilities.consultTransfer;
+			if (!supported) return refuse('not-supported', `This PBX cannot do a ${command.mode} transfer.`);
 			if (call?.consult) return refuse('not-allowed', 'A consult transfer is already in progress.');
 			if (agentState !== 'talking' && agentState !== 'held') {
 				return refuse('not-allowed', 'There is no answered call to transfer.');
 			}
-			return isBlank(command.target)
-				? refuse('bad-input', 'Give a number to transfer the call to.')
-				: ok;
+			return isBlank(command.target) ? refuse('bad-input', 'Give a number to transfer the call to.') : ok;
 		}
 
 		case 'complete-transfer':
@@ -136,19 +119,14 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 			return ok;
 
 		case 'conference':
-			if (!capabilities.conference)
-				return refuse('not-supported', 'This PBX cannot make three-way calls.');
+			if (!capabilities.conference) return refuse('not-supported', 'This PBX cannot make three-way calls.');
 			if (call?.consult?.state !== 'talking') {
-				return refuse(
-					'not-allowed',
-					'Consult someone first (transfer → consult), then merge them in.',
-				);
+				return refuse('not-allowed', 'Consult someone first (transfer → consult), then merge them in.');
 			}
 			return ok;
 
 		case 'dtmf':
-			if (!capabilities.dtmf)
-				return refuse('not-supported', 'This PBX cannot send DTMF from ctidesk.');
+			if (!capabilities.dtmf) return refuse('not-supported', 'This PBX cannot send DTMF from ctidesk.');
 			if (!/^[0-9*#A-D]{1,32}$/.test(command.digits)) {
 				return refuse('bad-input', 'DTMF digits are 0-9, *, # and A-D (at most 32).');
 			}
@@ -157,8 +135,7 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 		case 'mute':
 		case 'unmute': {
 			if (!capabilities.mute) return refuse('not-supported', 'This PBX cannot mute from ctidesk.');
-			if (agentState !== 'talking' && agentState !== 'held')
-				return refuse('not-allowed', 'There is no call to mute.');
+			if (agentState !== 'talking' && agentState !== 'held') return refuse('not-allowed', 'There is no call to mute.');
 			const muted = call?.muted ?? false;
 			if (command.type === 'mute' && muted) return refuse('not-allowed', 'Already muted.');
 			if (command.type === 'unmute' && !muted) return refuse('not-allowed', 'Not muted.');

@@ -48,8 +48,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 		case 'connection-changed':
 			// A dropped PBX link changes nothing else: the agent stays logged in and the call stays
 			// up on the PBX; the driver resyncs after reconnecting.
-			if (state.pbx.connected === event.connected && state.pbx.message === event.message)
-				return state;
+			if (state.pbx.connected === event.connected && state.pbx.message === event.message) return state;
 			return {...state, pbx: {...state.pbx, connected: event.connected, message: event.message}};
 
 		case 'agent-state-changed': {
@@ -58,20 +57,10 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				const {wrapUp, identity} = state.agent;
 				// PBXs repeat presence (resync after a reconnect): a repeat is no change.
 				if (state.agent.presence === 'logged-out' && !wrapUp && !identity) return state;
-				const agent: AgentStatus = {
-					...state.agent,
-					presence: 'logged-out',
-					reason,
-					identity: null,
-					sid: null,
-					wrapUp: null,
-				};
+				const agent: AgentStatus = {...state.agent, presence: 'logged-out', reason, identity: null, sid: null, wrapUp: null};
 				// Logging out ends an open wrap-up: its time still counts for the shift.
 				const shift = wrapUp
-					? {
-							...state.shift,
-							wrapUpMs: state.shift.wrapUpMs + Math.max(0, event.at - wrapUp.startedAt),
-						}
+					? {...state.shift, wrapUpMs: state.shift.wrapUpMs + Math.max(0, event.at - wrapUp.startedAt)}
 					: state.shift;
 				return {...state, agent, shift};
 			}
@@ -126,9 +115,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 			);
 
 		case 'call-resumed':
-			return updateCall(state, event.pbxCallId, (call) =>
-				call.state === 'held' ? resume(call, event.at) : call,
-			);
+			return updateCall(state, event.pbxCallId, (call) => (call.state === 'held' ? resume(call, event.at) : call));
 
 		case 'consult-started':
 			return updateCall(state, event.pbxCallId, (call) => ({
@@ -138,15 +125,11 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 
 		case 'consult-answered':
 			return updateCall(state, event.pbxCallId, (call) =>
-				call.consult
-					? {...call, consult: {...call.consult, state: 'talking', answeredAt: event.at}}
-					: call,
+				call.consult ? {...call, consult: {...call.consult, state: 'talking', answeredAt: event.at}} : call,
 			);
 
 		case 'consult-ended':
-			return updateCall(state, event.pbxCallId, (call) =>
-				call.consult ? {...call, consult: null} : call,
-			);
+			return updateCall(state, event.pbxCallId, (call) => (call.consult ? {...call, consult: null} : call));
 
 		case 'call-transferred':
 			return updateCall(state, event.pbxCallId, (call) => ({
@@ -171,9 +154,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 		case 'call-muted':
 		case 'call-unmuted': {
 			const muted = event.type === 'call-muted';
-			return updateCall(state, event.pbxCallId, (call) =>
-				call.muted === muted ? call : {...call, muted},
-			);
+			return updateCall(state, event.pbxCallId, (call) => (call.muted === muted ? call : {...call, muted}));
 		}
 
 		case 'dtmf-sent':
@@ -191,28 +172,17 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 		case 'call-ended': {
 			const call = state.call;
 			if (!call || call.pbxCallId !== event.pbxCallId) return state;
-			const record = toRecord(
-				call.state === 'held' ? resume(call, event.at) : call,
-				event.at,
-				event.cause,
-			);
+			const record = toRecord(call.state === 'held' ? resume(call, event.at) : call, event.at, event.cause);
 			const answered = record.answeredAt !== null;
-			const talkMs = answered
-				? Math.max(0, record.endedAt - record.answeredAt! - record.heldMs)
-				: 0;
+			const talkMs = answered ? Math.max(0, record.endedAt - record.answeredAt! - record.heldMs) : 0;
 			// A queue that rings this agent again for the same PBX call gives it the same callid
 			// (12, or a rejected ring): one call, one History row, one missed call, not one per ring.
 			const earlier = state.recentCalls.findIndex((entry) => entry.callId === record.callId);
 			const before = earlier >= 0 ? state.recentCalls[earlier]! : null;
 			const rerung =
-				before !== null &&
-				before.answeredAt === null &&
-				before.number === record.number &&
-				before.origin === record.origin;
+				before !== null && before.answeredAt === null && before.number === record.number && before.origin === record.origin;
 			// Newest first, bounded: one copy of the list per call.
-			const recentCalls = (
-				rerung ? state.recentCalls.filter((_, index) => index !== earlier) : state.recentCalls
-			).slice(0, recentCallsLimit - 1);
+			const recentCalls = (rerung ? state.recentCalls.filter((_, index) => index !== earlier) : state.recentCalls).slice(0, recentCallsLimit - 1);
 			recentCalls.unshift(rerung && !answered ? {...record, startedAt: before!.startedAt} : record);
 			return {
 				...state,
@@ -221,10 +191,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				shift: {
 					...state.shift,
 					callsHandled: state.shift.callsHandled + (answered ? 1 : 0),
-					callsMissed: Math.max(
-						0,
-						state.shift.callsMissed + (answered || rerung ? 0 : 1) - (rerung && answered ? 1 : 0),
-					),
+					callsMissed: Math.max(0, state.shift.callsMissed + (answered || rerung ? 0 : 1) - (rerung && answered ? 1 : 0)),
 					talkMs: state.shift.talkMs + talkMs,
 					holdMs: state.shift.holdMs + record.heldMs,
 				},
@@ -255,10 +222,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 			return {
 				...state,
 				agent: {...state.agent, wrapUp: null},
-				shift: {
-					...state.shift,
-					wrapUpMs: state.shift.wrapUpMs + Math.max(0, event.at - wrapUp.startedAt),
-				},
+				shift: {...state.shift, wrapUpMs: state.shift.wrapUpMs + Math.max(0, event.at - wrapUp.startedAt)},
 			};
 		}
 
@@ -267,11 +231,7 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 	}
 }
 
-function updateCall(
-	state: SessionState,
-	pbxCallId: string,
-	update: (call: Call) => Call,
-): SessionState {
+function updateCall(state: SessionState, pbxCallId: string, update: (call: Call) => Call): SessionState {
 	const call = state.call;
 	if (!call || call.pbxCallId !== pbxCallId) return state;
 	const next = update(call);
@@ -279,8 +239,7 @@ function updateCall(
 }
 
 function resume(call: Call, at: number): Call {
-	const heldMs =
-		call.heldSince === null ? call.heldMs : call.heldMs + Math.max(0, at - call.heldSince);
+	const heldMs = call.heldSince === null ? call.heldMs : call.heldMs + Math.max(0, at - call.heldSince);
 	return {...call, state: 'talking', heldMs, heldSince: null};
 }
 
@@ -316,28 +275,15 @@ export function deriveAgentState(state: SessionState): AgentState {
 }
 
 /** Whether the shown state changed: another state, or another reason while not ready. */
-function shownStateChanged(
-	previous: AgentStatus,
-	state: AgentState,
-	reason: string | null,
-): boolean {
+function shownStateChanged(previous: AgentStatus, state: AgentState, reason: string | null): boolean {
 	if (state !== previous.state) return true;
 	return state === 'not-ready' && (reason ?? '') !== (previous.reason ?? '');
 }
 
 /** The next state with its seq and the agent state derived from it, built as one copy. */
-function withDerivedAgentState(
-	previous: SessionState,
-	next: SessionState,
-	at: number,
-	seq: number,
-): SessionState {
+function withDerivedAgentState(previous: SessionState, next: SessionState, at: number, seq: number): SessionState {
 	const agentState = deriveAgentState(next);
 	const changed = shownStateChanged(previous.agent, agentState, next.agent.reason);
 	if (!changed && agentState === next.agent.state) return {...next, seq};
-	return {
-		...next,
-		seq,
-		agent: {...next.agent, state: agentState, since: changed ? at : next.agent.since},
-	};
+	return {...next, seq, agent: {...next.agent, state: agentState, since: changed ? at : next.agent.since}};
 }

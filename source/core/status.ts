@@ -54,11 +54,7 @@ export function toStatusJson(state: SessionState): StatusJson {
 			startedAt: call.startedAt,
 			answeredAt: call.answeredAt,
 		},
-		queue: state.queue.map((entry) => ({
-			number: entry.number,
-			groupId: entry.groupId,
-			waitingSince: entry.waitingSince,
-		})),
+		queue: state.queue.map((entry) => ({number: entry.number, groupId: entry.groupId, waitingSince: entry.waitingSince})),
 		pbx: {driver: state.pbx.driver, connected: state.pbx.connected},
 	};
 }

@@ -4,7 +4,14 @@
 
 /** The agent states of SPEC section 3. */
 export type AgentState =
-	'logged-out' | 'not-ready' | 'ready' | 'ringing' | 'dialing' | 'talking' | 'held' | 'wrap-up';
+	| 'logged-out'
+	| 'not-ready'
+	| 'ready'
+	| 'ringing'
+	| 'dialing'
+	| 'talking'
+	| 'held'
+	| 'wrap-up';
 
 export const agentStates: readonly AgentState[] = [
 	'logged-out',
@@ -191,12 +198,7 @@ export interface CallInfo {
 export type DriverEvent =
 	| {type: 'connection-changed'; at: number; connected: boolean; message: string | null}
 	/** The agent's presence on the PBX: logged out, paused (with reason) or available. */
-	| {
-			type: 'agent-state-changed';
-			at: number;
-			state: 'logged-out' | 'not-ready' | 'ready';
-			reason: string | null;
-	  }
+	| {type: 'agent-state-changed'; at: number; state: 'logged-out' | 'not-ready' | 'ready'; reason: string | null}
 	/** An inbound call rings at the agent's phone. */
 	| ({type: 'call-offered'; at: number} & CallInfo)
 	/** The agent started an outbound call; the far end is not answering yet. */
@@ -244,30 +246,13 @@ export interface PresenceIntent {
 
 export type SessionEvent =
 	| (Exclude<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number})
-	| (Extract<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {
-			seq: number;
-			callId: string;
-	  })
+	| (Extract<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number; callId: string})
 	| {type: 'agent-logged-in'; at: number; seq: number; identity: AgentIdentity; sid: string}
-	| {
-			type: 'wrap-up-started';
-			at: number;
-			seq: number;
-			until: number | null;
-			returnTo: Presence;
-			returnReason: string | null;
-	  }
+	| {type: 'wrap-up-started'; at: number; seq: number; until: number | null; returnTo: Presence; returnReason: string | null}
 	/** `expired`: its time ran out while the PBX was unreachable, ended at the reconnect. */
 	| {type: 'wrap-up-ended'; at: number; seq: number; expired?: boolean}
 	/** The agent picked a wrap-up code (and maybe wrote a note) for a finished call. */
-	| {
-			type: 'disposition-set';
-			at: number;
-			seq: number;
-			callId: string;
-			disposition: string;
-			note: string | null;
-	  };
+	| {type: 'disposition-set'; at: number; seq: number; callId: string; disposition: string; note: string | null};
 
 export type SessionEventType = SessionEvent['type'];
 
@@ -345,3 +330,4 @@ export interface Clock {
 }
 
 export type TimerHandle = {readonly id: number} | ReturnType<typeof setTimeout>;
+
