@@ -28,6 +28,11 @@ const logBatchBytes = 64 * 1024;
  * signal the app handles). Only a SIGKILL can lose the last few milliseconds of log lines:
  * call records are not kept here (history.ts syncs each one to disk).
  */
+/** Writes every batched log line now (before a process ends without its 'exit' event). */
+export function flushLogs(): void {
+	for (const write of [...unwritten]) write();
+}
+
 function batchedFile(file: string): pino.DestinationStream {
 	const destination = pino.destination({dest: file, sync: true, mkdir: true});
 	let pending = '';
@@ -62,7 +67,15 @@ function batchedFile(file: string): pino.DestinationStream {
 /** Where the activity sink writes its lines directly, and from which pino level each output takes them. */
 const lineOutputs = new WeakMap<Logger, Array<{level: number; stream: pino.DestinationStream}>>();
 
-export function createLogger({file, level = 'info', stdout = false}: {file: string | null; level?: string; stdout?: boolean}): Logger {
+export function createLogger({
+	file,
+	level = 'info',
+	stdout = false,
+}: {
+	file: string | null;
+	level?: string;
+	stdout?: boolean;
+}): Logger {
 	const streams: pino.StreamEntry[] = [];
 	if (file) {
 		mkdirSync(dirname(file), {recursive: true});
@@ -79,7 +92,10 @@ export function createLogger({file, level = 'info', stdout = false}: {file: stri
 	);
 	lineOutputs.set(
 		logger,
-		streams.map((entry) => ({level: logger.levels.values[entry.level as string] ?? 30, stream: entry.stream as pino.DestinationStream})),
+		streams.map((entry) => ({
+			level: logger.levels.values[entry.level as string] ?? 30,
+			stream: entry.stream as pino.DestinationStream,
+		})),
 	);
 	return logger;
 }

@@ -13,7 +13,7 @@ import {resolvePaths, type Paths} from './config/paths.js';
 import {hashPassword} from './config/password.js';
 import {applyOverrides, loadConfig} from './config/store.js';
 import type {Config} from './config/schema.js';
-import {createLogger} from './logger.js';
+import {createLogger, flushLogs} from './logger.js';
 import {createDesk} from './desk.js';
 import {App, type ExitChoice} from './ui/App.js';
 import type {Desk} from './ui/desk.js';
@@ -212,6 +212,14 @@ async function stopAndExit(app: CtiApp, logout: boolean, terminalLost = false) {
 	if (stopping) return;
 	stopping = true;
 	await app.stop({logout, terminalLost});
+	if (terminalLost) {
+		// End as a process whose terminal closed does: by SIGHUP. A normal exit makes Node restore
+		// the terminal's settings, which aborts on a terminal that is gone (ResetStdio, EIO).
+		flushLogs();
+		process.removeAllListeners('SIGHUP');
+		process.kill(process.pid, 'SIGHUP');
+		return;
+	}
 	restoreTerminal();
 	process.exit(0);
 }
@@ -290,8 +298,10 @@ async function printPasswordHash() {
 type ProcessExit = ExitChoice | 'terminal-lost';
 
 let inAlternateScreen = false;
+/** SIGHUP: the terminal is gone, there is nothing left to restore. */
+let terminalGone = false;
 function restoreTerminal() {
-	if (!inAlternateScreen) return;
+	if (!inAlternateScreen || terminalGone) return;
 	inAlternateScreen = false;
 	process.stdout.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
 }
@@ -316,7 +326,14 @@ async function runTui(
 	// The terminal went away (closed window, dropped SSH). Attached: the instance goes on. In
 	// process: nobody is at the desk any more, so the PBX must stop offering calls to it (paused
 	// "desk closed", or logged out: onTerminalLost), while a call that is up stays up.
-	process.on('SIGHUP', () => exit(desk.mode === 'attached' ? 'detach' : 'terminal-lost'));
+	process.on('SIGHUP', () => {
+		// Nobody reads the terminal any more: writing to it fails with EIO, which must not crash
+		// the way out (the PBX still has to hear that the desk is closed).
+		terminalGone = true;
+		process.stdout.on('error', () => undefined);
+		process.stdin.on('error', () => undefined);
+		exit(desk.mode === 'attached' ? 'detach' : 'terminal-lost');
+	});
 
 	// Ctrl+E in the note prompt: hand the terminal to $VISUAL/$EDITOR, then take it back.
 	desk.editText = async (initial) => {
