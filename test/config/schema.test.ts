@@ -68,6 +68,7 @@ describe('defaults', () => {
 			language: 'en',
 			keys: {},
 			logoutOnExit: true,
+			onTerminalLost: 'pause',
 			log: {level: 'info'},
 			admin: {passwordHash: null},
 		});
@@ -91,6 +92,16 @@ describe('defaults', () => {
 });
 
 describe('partial config', () => {
+	it('takes queues as names or as {name, groupId}, and pauses on a lost terminal by default', () => {
+		const result = parseConfig({
+			pbx: {asterisk: {queues: ['sales', {name: 'support', groupId: '1'}]}},
+		});
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.config.pbx.asterisk.queues).toEqual(['sales', {name: 'support', groupId: '1'}]);
+		expect(result.config.onTerminalLost).toBe('pause');
+	});
+
 	it('merges over the defaults at any depth', () => {
 		const result = parseConfig({
 			pbx: {asterisk: {host: 'pbx.example.com'}},
@@ -169,6 +180,16 @@ describe('bad values', () => {
 			'port fractional',
 			{pbx: {asterisk: {port: 50.5}}},
 			'config.json: pbx.asterisk.port = 50.5 — must be an integer from 1 to 65535',
+		],
+		[
+			'queue neither a name nor {name, groupId}',
+			{pbx: {asterisk: {queues: [{name: 'support'}]}}},
+			'config.json: pbx.asterisk.queues[0] = {"name":"support"} — must be a queue name like "support" or {"name": "support", "groupId": "1"}',
+		],
+		[
+			'onTerminalLost unknown',
+			{onTerminalLost: 'hangup'},
+			'config.json: onTerminalLost = "hangup" — must be one of "pause", "logout"',
 		],
 		[
 			'driver unknown',
