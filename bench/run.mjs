@@ -57,6 +57,14 @@ const benches = [
 	},
 	{name: 'ami-parser', file: 'ami-parser.mjs', reduced: ['--mb', '10'], full: [], minutes: 10},
 	{
+		name: 'ami-reconnect',
+		file: 'ami-reconnect.mjs',
+		reduced: ['--outages', '1,5,20'],
+		full: ['--outages', '1,5,20'],
+		own: true,
+		minutes: 4,
+	},
+	{
 		name: 'cgi-throughput',
 		file: 'cgi-throughput.mjs',
 		reduced: ['--seconds', '0.5', '--windows', '4'],
