@@ -19,7 +19,8 @@ export async function startLocalServer(deps: {
 	/** What /api and attached TUIs see of the instance. */
 	instance?: InstanceControl;
 }): Promise<LocalApi> {
-	const listening = await listenServer(createServer(deps), {...deps, port: deps.config.server.port});
+	const server = {...deps, config: () => deps.config};
+	const listening = await listenServer(createServer(server), {...server, port: deps.config.server.port});
 	if (listening.error) return {ok: false, message: listening.error.message};
 	return {ok: true, port: listening.port, close: listening.close};
 }

@@ -1,8 +1,10 @@
 // Every route of the local API through real HTTP (fetch), over the real session and simulator.
+import {connect} from 'node:net';
+import {text} from 'node:stream/consumers';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {hashPassword, loginToken} from '../../source/config/password.js';
 import {toStatusJson} from '../../source/core/status.js';
-import {crmOrigin, loginReady, startHarness, testConfig, type Harness} from './server-harness.js';
+import {crmOrigin, loginReady, rawRequest, startHarness, testConfig, type Harness} from './server-harness.js';
 
 let h: Harness;
 
@@ -313,5 +315,45 @@ describe('agent routes', () => {
 		const texts = h.activity.getEntries().filter((entry) => entry.source === 'server').map((entry) => entry.text);
 		expect(texts).toContain('/cgi-bin/ready.cgi → 409 Cannot go ready while logged out.');
 		expect(texts).toContain('/cgi-bin/call.cgi?number=139001&url= → 409 Log in before dialling.');
+	});
+});
+
+describe('routing', () => {
+	beforeEach(async () => {
+		h = await startHarness();
+	});
+	afterEach(() => h.close());
+
+	const statusOf = async (path: string) => (await rawRequest(h.port, path, {headers: {Accept: 'application/json'}})).status;
+
+	it('matches as CRM links were always served: any ASCII case, one optional trailing slash', async () => {
+		for (const path of ['/cgi-bin/status.cgi', '/CGI-BIN/Status.CGI', '/cgi-bin/status.cgi/']) {
+			expect(await statusOf(path), path).toBe(200);
+		}
+	});
+
+	it('answers 404 for anything else: extra slashes, escapes, look-alike paths', async () => {
+		for (const path of [
+			'/cgi-bin/status.cgi//',
+			'//cgi-bin/status.cgi',
+			'/cgi-bin//status.cgi',
+			'/cgi-bin/st%61tus.cgi',
+			'/cgi-bin/status%2Ecgi',
+			'/cgi-bin/status.cgi;x',
+			'/cgi-bin/./status.cgi',
+			'/cgi-bin/status.cgi/x',
+			'/cgi-bin/',
+			'/cgi-bin',
+			'/',
+		]) {
+			expect(await statusOf(path), path).toBe(404);
+		}
+	});
+
+	it('does not fold a non-ASCII look-alike into a route name (the Kelvin sign is not k)', async () => {
+		const socket = connect(h.port, '127.0.0.1');
+		socket.end(Buffer.from(`GET /cgi-bin/\u212Aall.cgi?number=1 HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nConnection: close\r\n\r\n`, 'utf8'));
+		const status = (await text(socket)).split('\r\n')[0];
+		expect(status).toMatch(/^HTTP\/1\.1 (400|404) /);
 	});
 });
