@@ -243,7 +243,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			case 'answer':
 				return driver.answer();
 			case 'hangup':
-				return driver.hangup();
+				// During a consult, hanging up ends the consult leg and returns to the customer:
+				// the held customer is never dropped by it (the keys and hangup.cgi share this).
+				return state.call?.consult ? driver.cancelTransfer() : driver.hangup();
 			case 'hold':
 				return driver.hold();
 			case 'unhold':
