@@ -4,7 +4,7 @@
 // - answer: call-answered (inbound: the agent went off-hook; outbound: the far end answered —
 //   origin=2 tells the CRM which);
 // - hangup: call-ended, for the call it ended (previous.call);
-// - home: bare at start(), and with user+sid (or the legacy form) on agent-logged-in.
+// - home: bare at start(), and with user (the empid) + sid (or the legacy form) on agent-logged-in.
 // - wrapup: disposition-set (the agent picked a wrap-up code), with the finished call's nine
 //   parameters plus `disposition` and `note`. The first code fires it once; a CORRECTION (a
 //   different code or note for the same call) fires it again, keyed 'wrapup:2', 'wrapup:3'…,
@@ -305,7 +305,7 @@ export function createPopService(options: PopServiceOptions): PopService {
 		if (home.url === '') return;
 		const identity = state?.agent.identity ?? null;
 		const sid = state?.agent.sid ?? null;
-		const agent = identity && sid ? {user: identity.user, agentId: identity.agentId, sid} : null;
+		const agent = identity && sid ? {user: identity.user, empId: identity.empId, agentId: identity.agentId, sid} : null;
 		const token = agent && loginParams === 'legacy' ? (options.loginToken?.(agent.user) ?? null) : null;
 		void fire('home', null, buildHomeUrl(home.url, agent, {loginParams, token}), home.mode, stamp);
 	}

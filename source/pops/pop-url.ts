@@ -59,8 +59,10 @@ export type LoginParams = 'sid' | 'legacy';
 
 /** Who is logged in, as the home URL needs it. */
 export interface HomeAgent {
-	/** The agent's login user id (what login.cgi's `user=` takes). */
+	/** The agent's login user id (what login.cgi's `user=` takes; the legacy form's `user`). */
 	user: string;
+	/** The employee id (工号): the `user` of the home URL after login. */
+	empId: string;
 	agentId: string;
 	sid: string;
 }
@@ -75,10 +77,9 @@ export interface HomeUrlOptions {
  * The home URL: bare before login (agent null); after login with `user` and `sid`, or in the
  * legacy form with `agentid`, `user` and `password` (the login token).
  *
- * `user` is the agent's login user id, not the employee id. The original calls it "工号user"
- * in one place and shows both user=101 and user=001 in its examples; the login user is what
- * login.cgi's `user=` takes and what the CRM can check against ctidesk, and the employee id
- * already travels as `empid` in every pop, so `user` means the login user everywhere.
+ * After login, `user` is the employee id: the original's section 3 names the two parameters
+ * "工号user" (employee-id user) and sid, with the example `user=001&sid=…`. The legacy form is the
+ * original's section 2 example, `agentid=1&user=101&password=…`, where `user` is the login user.
  */
 export function buildHomeUrl(template: string, agent: HomeAgent | null, options: HomeUrlOptions): string {
 	if (!agent) return template;
@@ -90,7 +91,7 @@ export function buildHomeUrl(template: string, agent: HomeAgent | null, options:
 		]);
 	}
 	return appendParameters(template, [
-		['user', agent.user],
+		['user', agent.empId],
 		['sid', agent.sid],
 	]);
 }
