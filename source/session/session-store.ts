@@ -124,7 +124,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		const reasonBefore = state.agent.reason;
 		seq += 1;
 		// Object.assign, not a spread: `{...event, seq}` over the many event shapes takes V8's slow
-		// path, ~1 µs an event (bench/cgi-throughput.mjs); the copy has the same fields in the same order.
+		// path, ~1 µs an event (bench/cgi-latency.mjs); the copy has the same fields in the same order.
 		dispatch(Object.assign({}, event, {seq}));
 		if (event.type === 'call-ended' && wasAnswered !== null) {
 			options.releaseCallId?.(event.pbxCallId);
