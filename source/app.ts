@@ -14,14 +14,14 @@ import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
 import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
-import type {ExternalSource, PopsView, ServerView} from './ui/desk.js';
+import type {ExternalSource, PopsView, ServerView} from './core/desk.js';
 import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
-import {deskSettings} from './desk.js';
+import {deskSettings} from './desk-settings.js';
 import type {InstanceControl} from './server/action.js';
 
 export interface AppDeps {

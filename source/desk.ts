@@ -1,9 +1,11 @@
 // The in-process Desk: the TUI's view of a running app (store, activity, server, pops, settings).
+export {deskSettings} from './desk-settings.js';
 import type {App} from './app.js';
+import {deskSettings} from './desk-settings.js';
 import {hashPassword, verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
-import type {AdminSettings, Desk, DeskSettings, SettingsField} from './ui/desk.js';
+import type {AdminSettings, Desk, SettingsField} from './core/desk.js';
 
 const popModes = ['browser', 'hidden', 'off'] as const;
 
@@ -62,18 +64,6 @@ export function applySettings(config: Config, values: Record<string, string>): u
 }
 
 /** What a TUI needs to know of the config (also sent to attached TUIs). */
-export function deskSettings(config: Config): DeskSettings {
-	return {
-		language: config.language,
-		agentUser: config.agent.user,
-		reasons: config.reasons,
-		dispositions: config.dispositions,
-		links: config.links,
-		keys: config.keys,
-		logoutOnExit: config.logoutOnExit,
-	};
-}
-
 /** The settings screen's backend: admin password and config edits, saved atomically to `configFile`. */
 export function createAdminSettings(initial: Config, configFile: string): AdminSettings {
 	let config = initial;

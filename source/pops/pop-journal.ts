@@ -36,7 +36,7 @@ import type {Clock, TimerHandle} from '../cti/driver.js';
 import type {Origin} from '../core/types.js';
 import {readJsonLines, toJsonLines, type JsonLines} from '../storage/jsonl.js';
 import {syncDirectory, writeFileAtomic} from '../storage/atomic-write.js';
-import type {PopRecord} from './pop-service.js';
+import type {PopRecord} from './pop-record.js';
 
 /** What identifies a call to the PBX, so a durable journal can recognise it after a restart. */
 export interface ClaimedCall {

@@ -9,6 +9,7 @@
 // fragment stays at the end. When it already carries one of the names this file appends, that
 // pair is removed and ctidesk's value goes in its place at the end (a CRM reading the first or
 // the last occurrence would otherwise disagree about which call this is).
+import type {LoginParams} from '../config/schema.js';
 import type {Call} from '../core/types.js';
 
 /** What the nine parameters are read from: a live Call, or a finished CallRecord (the wrapup pop). */
@@ -55,7 +56,7 @@ export function buildPopUrl(template: string, call: PopCall, sid: string | null,
 	return appendParameters(template, parameters);
 }
 
-export type LoginParams = 'sid' | 'legacy';
+export type {LoginParams};
 
 /** Who is logged in, as the home URL needs it. */
 export interface HomeAgent {

@@ -6,7 +6,7 @@ import type {SessionStore} from '../session/session-store.js';
 import type {ActivityLog} from '../session/activity-log.js';
 import type {Logger} from '../logger.js';
 import type {Capabilities} from '../cti/driver.js';
-import type {DeskSettings, ExternalSource, PopsView} from '../ui/desk.js';
+import type {DeskSettings, ExternalSource, PopsView} from '../core/desk.js';
 import type {Middleware} from 'koa';
 import {answerFailure, answerSuccess, failure, type LocalState, type Outcome} from './answer.js';
 import {allowedOrigins, type PeerCheck} from './guard.js';
