@@ -4,6 +4,7 @@
 // never half of one.
 import fs from 'node:fs';
 import {writeFileAtomicSync, type AtomicWriteOptions} from '../storage/atomic-write.js';
+import {hashPassword} from './password.js';
 import {
 	configSchema,
 	defaultConfig,
@@ -77,6 +78,16 @@ export function saveConfig(
 		return {ok: false, message: `${file}: cannot save the config file (${describe(error)})`};
 	}
 	return {ok: true};
+}
+
+/**
+ * Sets the settings screen's admin password in the config file (`ctidesk set-admin-password`):
+ * the file as it is, with only admin.passwordHash changed (no command-line flag is ever saved).
+ */
+export function setAdminPassword(file: string, password: string): SaveConfigResult {
+	const loaded = loadConfig(file);
+	if (!loaded.ok) return loaded;
+	return saveConfig(file, {...loaded.config, admin: {...loaded.config.admin, passwordHash: hashPassword(password)}});
 }
 
 export interface ConfigOverrides {

@@ -42,8 +42,8 @@ export interface SessionStoreOptions {
 	clock: Clock;
 	/** Checks a user's password (or login token) against the agent directory. */
 	authenticate(user: string, secret: string): AgentIdentity | null;
-	/** Seconds of wrap-up after an answered call; 0 for none. */
-	wrapUpSeconds: number;
+	/** Seconds of wrap-up after an answered call; 0 for none. A getter reads the saved settings at each call. */
+	wrapUpSeconds: number | (() => number);
 	/** Next seed-format call id (persisted by the caller so ids stay unique across restarts). */
 	allocateCallId(now: number, pbxCallId: string): string;
 	/** The call with this PBX handle ended (lets the allocator forget it). */
@@ -61,6 +61,7 @@ const defaultSid = () => randomBytes(16).toString('hex').toUpperCase();
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
 	const {driver, clock} = options;
+	const wrapUpSeconds = () => (typeof options.wrapUpSeconds === 'function' ? options.wrapUpSeconds() : options.wrapUpSeconds);
 	let state = createInitialState(driver.name, clock.now(), options.recentCalls);
 	let seq = 0;
 	const ring = createEventRing(options.replayLimit ?? 10_000);
@@ -134,7 +135,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 				// Back to where the agent was before the call, or before the wrap-up it interrupted.
 				const returnTo = resume ? resume.returnTo : presenceBefore;
 				const returnReason = resume ? resume.returnReason : reasonBefore;
-				startWrapUp(returnTo, returnReason, options.wrapUpSeconds * 1000);
+				startWrapUp(returnTo, returnReason, wrapUpSeconds() * 1000);
 			} else if (resume) {
 				// An unanswered call placed from wrap-up: finish the after-call work it cut short.
 				startWrapUp(resume.returnTo, resume.returnReason, Math.max(1000, resume.remainingMs));
@@ -154,14 +155,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		interrupted = {
 			returnTo: wrapUp.returnTo,
 			returnReason: wrapUp.returnReason,
-			remainingMs: wrapUp.until === null ? options.wrapUpSeconds * 1000 : wrapUp.until - at,
+			remainingMs: wrapUp.until === null ? wrapUpSeconds() * 1000 : wrapUp.until - at,
 		};
 		seq += 1;
 		dispatch({type: 'wrap-up-ended', at, seq});
 	}
 
 	function startWrapUp(returnTo: Presence, returnReason: string | null, durationMs: number) {
-		if (stopping || options.wrapUpSeconds <= 0 || state.agent.presence === 'logged-out') return;
+		if (stopping || wrapUpSeconds() <= 0 || state.agent.presence === 'logged-out') return;
 		clearWrapUpTimer();
 		const at = clock.now();
 		const until = at + durationMs;
