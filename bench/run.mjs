@@ -65,17 +65,11 @@ const benches = [
 		minutes: 4,
 	},
 	{
-		name: 'cgi-throughput',
-		file: 'cgi-throughput.mjs',
-		reduced: ['--seconds', '0.5', '--windows', '4'],
+		name: 'cgi-latency',
+		file: 'cgi-latency.mjs',
+		reduced: ['--paced', '100', '--windows', '3', '--bursts', '5'],
 		full: [],
-		minutes: 5,
-	},
-	{
-		name: 'cgi-budget',
-		file: 'cgi-budget.mjs',
-		reduced: ['--pairs', '5000', '--rounds', '3', '--passes', '1'],
-		full: [],
+		own: true,
 		minutes: 5,
 	},
 	{

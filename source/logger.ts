@@ -21,7 +21,7 @@ const logBatchBytes = 64 * 1024;
  * The log file as a pino destination that writes in batches. Every CRM request logs a line;
  * written one by one, each line cost a write system call (pino's synchronous destination) or a
  * write handed to the thread pool and back (its asynchronous one), which at a CRM's burst of
- * requests was a large share of the local API's time (bench/cgi-throughput.mjs). Lines are
+ * requests was a large share of the local API's time (bench/cgi-latency.mjs). Lines are
  * joined and written synchronously in one call at most `logBatchMs` after the first of them, or
  * at once when 64 KiB are waiting, so the file is never more than a moment behind; the 'exit'
  * hook writes the last batch when the process exits (process.exit, an uncaught exception, a
@@ -105,7 +105,7 @@ export function createLogger({
  * line pino writes for `logger.child({source}).info(text)`, built here with one JSON.stringify
  * per field and written straight to the logger's outputs: every CRM request logs one, and
  * pino's general path (bindings, hooks, its string escaper, a multistream) cost several
- * microseconds of the local API's time per request (bench/cgi-throughput.mjs). An activity line
+ * microseconds of the local API's time per request (bench/cgi-latency.mjs). An activity line
  * has no object to redact. A logger made elsewhere (tests) gets the same lines through pino.
  */
 export function logActivity(logger: Logger): (entry: ActivityEntry) => void {

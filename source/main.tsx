@@ -11,7 +11,7 @@ import {createApp, type App as CtiApp} from './app.js';
 import {readInstanceFile, type InstanceInfo} from './attach/instance-file.js';
 import {resolvePaths, type Paths} from './config/paths.js';
 import {hashPassword} from './config/password.js';
-import {applyOverrides, loadConfig} from './config/store.js';
+import {applyOverrides, loadConfig, setAdminPassword} from './config/store.js';
 import type {Config} from './config/schema.js';
 import {createLogger, flushLogs} from './logger.js';
 import {createDesk} from './desk.js';
@@ -29,6 +29,7 @@ const help = `
     $ ctidesk events --json [--since SEQ]   the running instance's events as NDJSON
     $ ctidesk stop [--logout]      stop the running instance
     $ ctidesk hash-password        print the scrypt hash of a password read from stdin
+    $ ctidesk set-admin-password   set the settings screen's admin password (asked, or from stdin)
 
   Options
     --config PATH        use this config file (default: the user's config dir)
@@ -85,16 +86,20 @@ function fail(message: string): never {
 
 const cli = parseCommandLine();
 
-function loadSettings(): {paths: Paths; config: Config; created: boolean} {
+/** The command-line flags applied to a config: never saved into the file, applied again after each save. */
+function withFlags(saved: Config): Config {
+	const overridden = applyOverrides(saved, {port: cli.flags.port, pbx: cli.flags.pbx});
+	if (!overridden.ok) fail(overridden.message);
+	return cli.flags.browser
+		? overridden.config
+		: {...overridden.config, pops: {...overridden.config.pops, noBrowser: true}};
+}
+
+function loadSettings(): {paths: Paths; config: Config; fileConfig: Config; created: boolean} {
 	const paths = resolvePaths({configPath: cli.flags.config, env: process.env});
 	const loaded = loadConfig(paths.configFile);
 	if (!loaded.ok) fail(loaded.message);
-	const overridden = applyOverrides(loaded.config, {port: cli.flags.port, pbx: cli.flags.pbx});
-	if (!overridden.ok) fail(overridden.message);
-	const config = cli.flags.browser
-		? overridden.config
-		: {...overridden.config, pops: {...overridden.config.pops, noBrowser: true}};
-	return {paths, config, created: loaded.created};
+	return {paths, config: withFlags(loaded.config), fileConfig: loaded.config, created: loaded.created};
 }
 
 function runningInstance(paths: Paths): InstanceInfo | null {
@@ -159,13 +164,15 @@ async function main() {
 		}
 		case 'hash-password':
 			return printPasswordHash();
+		case 'set-admin-password':
+			return setAdminPasswordCommand();
 		default:
 			fail(`unknown command "${command}"; see ctidesk --help`);
 	}
 }
 
 async function runDefault() {
-	const {paths, config, created} = loadSettings();
+	const {paths, config, fileConfig, created} = loadSettings();
 	const headless = cli.flags.headless || !process.stdin.isTTY || !process.stdout.isTTY;
 	const instance = runningInstance(paths);
 	if (instance) {
@@ -178,6 +185,8 @@ async function runDefault() {
 	const logger = createLogger({file: paths.logFile, level: config.log.level});
 	const app = createApp({
 		config,
+		fileConfig,
+		withFlags,
 		paths,
 		logger,
 		version: packageVersion(),
@@ -288,6 +297,57 @@ async function printPasswordHash() {
 	if (!password)
 		fail('give the password on stdin, e.g.: printf %s "secret" | ctidesk hash-password');
 	process.stdout.write(hashPassword(password) + '\n');
+}
+
+/** Reads a line from the terminal without echoing it (a password). */
+function askHidden(question: string): Promise<string> {
+	return new Promise((resolve) => {
+		process.stdout.write(question);
+		process.stdin.setRawMode(true);
+		process.stdin.resume();
+		let answer = '';
+		const onData = (chunk: Buffer) => {
+			for (const char of chunk.toString('utf8')) {
+				if (char === '\u0003') {
+					process.stdin.setRawMode(false);
+					process.stdout.write('\n');
+					process.exit(130);
+				} else if (char === '\r' || char === '\n') {
+					process.stdin.off('data', onData);
+					process.stdin.setRawMode(false);
+					process.stdin.pause();
+					process.stdout.write('\n');
+					return resolve(answer);
+				} else if (char === '\u007f' || char === '\b') {
+					answer = answer.slice(0, -1);
+				} else if (char >= ' ') {
+					answer += char;
+				}
+			}
+		};
+		process.stdin.on('data', onData);
+	});
+}
+
+/**
+ * ctidesk set-admin-password: the installer sets the settings screen's password (asked twice on
+ * a terminal, or read from stdin), so it is never set by whoever first presses `s` at the desk.
+ */
+async function setAdminPasswordCommand() {
+	const paths = resolvePaths({configPath: cli.flags.config, env: process.env});
+	let password: string;
+	if (process.stdin.isTTY) {
+		password = await askHidden('New admin password: ');
+		if (password !== (await askHidden('Repeat it: '))) fail('the two passwords differ; nothing was changed');
+	} else {
+		const chunks: Buffer[] = [];
+		for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+		password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+	}
+	if (password.length < 4) fail('use at least 4 characters; nothing was changed');
+	const result = setAdminPassword(paths.configFile, password);
+	if (!result.ok) fail(result.message);
+	process.stdout.write(`Admin password set in ${paths.configFile}.\n`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -52,8 +52,8 @@ export interface SessionStoreOptions {
 	clock: Clock;
 	/** Checks a user's password (or login token) against the agent directory. */
 	authenticate(user: string, secret: string): AgentIdentity | null;
-	/** Seconds of wrap-up after an answered call; 0 for none. */
-	wrapUpSeconds: number;
+	/** Seconds of wrap-up after an answered call; 0 for none. A getter reads the saved settings at each call. */
+	wrapUpSeconds: number | (() => number);
 	/** Next seed-format call id (persisted by the caller so ids stay unique across restarts). */
 	allocateCallId(now: number, pbxCallId: string): string;
 	/** The call with this PBX handle ended (lets the allocator forget it). */
@@ -74,6 +74,7 @@ const defaultSid = () => randomBytes(16).toString('hex').toUpperCase();
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
 	const {driver, clock} = options;
+	const wrapUpSeconds = () => (typeof options.wrapUpSeconds === 'function' ? options.wrapUpSeconds() : options.wrapUpSeconds);
 	let state = createInitialState(driver.name, clock.now(), options.recentCalls);
 	let seq = 0;
 	const ring = createEventRing(options.replayLimit ?? 10_000);
@@ -139,7 +140,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		const reasonBefore = state.agent.reason;
 		seq += 1;
 		// Object.assign, not a spread: `{...event, seq}` over the many event shapes takes V8's slow
-		// path, ~1 µs an event (bench/cgi-throughput.mjs); the copy has the same fields in the same order.
+		// path, ~1 µs an event (bench/cgi-latency.mjs); the copy has the same fields in the same order.
 		dispatch(Object.assign({}, event, {seq}));
 		if (event.type === 'call-ended' && wasAnswered !== null) {
 			options.releaseCallId?.(event.pbxCallId);
@@ -149,7 +150,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 				// Back to where the agent was before the call, or before the wrap-up it interrupted.
 				const returnTo = resume ? resume.returnTo : presenceBefore;
 				const returnReason = resume ? resume.returnReason : reasonBefore;
-				startWrapUp(returnTo, returnReason, options.wrapUpSeconds * 1000);
+				startWrapUp(returnTo, returnReason, wrapUpSeconds() * 1000);
 			} else if (resume) {
 				// An unanswered call placed from wrap-up: finish the after-call work it cut short.
 				startWrapUp(resume.returnTo, resume.returnReason, Math.max(1000, resume.remainingMs));
@@ -195,14 +196,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		interrupted = {
 			returnTo: wrapUp.returnTo,
 			returnReason: wrapUp.returnReason,
-			remainingMs: wrapUp.until === null ? options.wrapUpSeconds * 1000 : wrapUp.until - at,
+			remainingMs: wrapUp.until === null ? wrapUpSeconds() * 1000 : wrapUp.until - at,
 		};
 		seq += 1;
 		dispatch({type: 'wrap-up-ended', at, seq});
 	}
 
 	function startWrapUp(returnTo: Presence, returnReason: string | null, durationMs: number) {
-		if (stopping || options.wrapUpSeconds <= 0 || state.agent.presence === 'logged-out') return;
+		if (stopping || wrapUpSeconds() <= 0 || state.agent.presence === 'logged-out') return;
 		clearWrapUpTimer();
 		const at = clock.now();
 		const until = at + durationMs;
@@ -285,7 +286,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			case 'answer':
 				return driver.answer();
 			case 'hangup':
-				return driver.hangup();
+				// During a consult, hanging up ends the consult leg and returns to the customer:
+				// the held customer is never dropped by it (the keys and hangup.cgi share this).
+				return state.call?.consult ? driver.cancelTransfer() : driver.hangup();
 			case 'hold':
 				return driver.hold();
 			case 'unhold':

@@ -303,11 +303,12 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 					});
 					return;
 				}
-				setOverlay(
-					desk.admin.hasPassword()
-						? {kind: 'admin-password', value: '', error: null}
-						: {kind: 'admin-new', value: '', first: null, error: null},
-				);
+				// The installer sets the admin password (ctidesk set-admin-password), never the first person to press s.
+				if (!desk.admin.hasPassword()) {
+					setMessage({text: t('settings.noAdminPassword'), level: 'warn'});
+					return;
+				}
+				setOverlay({kind: 'admin-password', value: '', error: null});
 				return;
 			case 'help':
 				setOverlay({kind: 'help'});

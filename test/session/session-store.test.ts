@@ -570,3 +570,30 @@ describe('session store: the desk goes away (terminal lost)', () => {
 		expect(busy.store.getSnapshot().call).not.toBeNull();
 	});
 });
+
+describe('session store: hangup during a consult', () => {
+	it('ends the consult leg and returns to the held customer, never dropping them', async () => {
+		const h = await setup({}, {login: true, ready: true});
+		await talking(h);
+		expect(await h.run({type: 'transfer', target: '2001', mode: 'consult'})).toEqual({ok: true});
+		h.clock.advance(3000);
+		expect(h.store.getSnapshot().call?.consult).toMatchObject({target: '2001', state: 'talking'});
+		h.take();
+		expect(await h.run({type: 'hangup'})).toEqual({ok: true});
+		const call = h.store.getSnapshot().call;
+		expect(call).toMatchObject({consult: null, state: 'talking'});
+		expect(h.types()).toContain('consult-ended');
+		expect(h.types()).not.toContain('call-ended');
+		// The next hangup ends the call with the customer.
+		expect(await h.run({type: 'hangup'})).toEqual({ok: true});
+		expect(h.store.getSnapshot().call).toBeNull();
+	});
+
+	it('also ends a consult that is still ringing', async () => {
+		const h = await setup({}, {login: true, ready: true});
+		await talking(h);
+		await h.run({type: 'transfer', target: '2001', mode: 'consult'});
+		expect(await h.run({type: 'hangup'})).toEqual({ok: true});
+		expect(h.store.getSnapshot().call).toMatchObject({consult: null, state: 'talking'});
+	});
+});

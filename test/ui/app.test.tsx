@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {act} from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
+import {hashPassword} from '../../source/config/password.js';
 import {App} from '../../source/ui/App.js';
 import {keys, renderApp, type RenderedApp} from '../helpers/render-app.js';
 import {createTestDesk, type TestDesk} from '../helpers/test-desk.js';
@@ -191,19 +192,15 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.waitForFrame((frame) => frame.split('\n').length <= 15);
 	});
 
-	it('opens the settings behind the admin password (set on first use) and saves atomically', async () => {
+	it('opens the settings behind the admin password set by the installer, and saves atomically', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-ui-'));
 		const file = join(dir, 'config.json');
-		const {ui} = await start({}, {columns: 80, rows: 24}, file);
+		const {ui} = await start({admin: {passwordHash: hashPassword('secret1')}}, {columns: 80, rows: 24}, file);
 		await ui.press('s');
-		await ui.waitForFrame('Set an admin password');
-		await ui.type('secret1');
-		await ui.press(keys.enter);
-		await ui.waitForFrame('Repeat the admin password');
+		await ui.waitForFrame('Admin password');
 		await ui.type('secret1');
 		await ui.press(keys.enter);
 		await ui.waitForFrame('pops.home.url');
-		expect(JSON.parse(readFileSync(file, 'utf8')).admin.passwordHash).toMatch(/^scrypt\$/);
 		await ui.press(keys.enter);
 		await ui.type('https://crm.example.com/home');
 		await ui.press(keys.enter);
@@ -218,6 +215,14 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.type('wrong');
 		await ui.press(keys.enter);
 		await ui.waitForFrame('Wrong admin password');
+	});
+
+	it('says how to set the admin password when none is set, instead of letting the first person set one', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-ui-'));
+		const {ui} = await start({}, {columns: 80, rows: 24}, join(dir, 'config.json'));
+		await ui.press('s');
+		await ui.waitForFrame('ctidesk set-admin-password');
+		expect(ui.lastFrame()).not.toContain('pops.home.url');
 	});
 
 	it('lists the keys in the help overlay and closes it with Esc', async () => {

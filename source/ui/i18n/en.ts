@@ -102,6 +102,7 @@ export const en = {
 	'settings.saved': 'Settings saved to {file}. PBX and port changes apply at the next start.',
 	'settings.wrongPassword': 'Wrong admin password.',
 	'settings.mismatch': 'The two passwords differ.',
+	'settings.noAdminPassword': 'No admin password: the installer runs ctidesk set-admin-password',
 	'settings.tooShort': 'Use at least 4 characters.',
 	'message.loggedIn': 'Logged in as {user}.',
 	'message.apiOff': 'Local API off: {reason}',

@@ -103,6 +103,7 @@ export const zhCN: Record<MessageKey, string> = {
 	'settings.saved': '设置已保存到 {file}。交换机和端口的修改在下次启动时生效。',
 	'settings.wrongPassword': '管理密码错误。',
 	'settings.mismatch': '两次输入的密码不一致。',
+	'settings.noAdminPassword': '未设置管理员密码：请安装人员运行 ctidesk set-admin-password',
 	'settings.tooShort': '至少 4 个字符。',
 	'message.loggedIn': '已登录：{user}。',
 	'message.apiOff': '本地接口已关闭：{reason}',
