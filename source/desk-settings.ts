@@ -13,5 +13,7 @@ export function deskSettings(config: Config): DeskSettings {
 		links: config.links,
 		keys: config.keys,
 		logoutOnExit: config.logoutOnExit,
+		ring: config.ring,
+		labels: config.labels,
 	};
 }

@@ -117,15 +117,15 @@ export function createAdminSettings(target: SettingsHost | Config, configFile: s
 }
 
 /** The TUI's settings as saved, one object per saved config (useSyncExternalStore needs that). */
-function liveDeskSettings(app: App): ExternalSource<DeskSettings> {
+function liveDeskSettings(app: App, configFile: string): ExternalSource<DeskSettings> {
 	let from = app.settings.getSnapshot();
-	let settings = deskSettings(from);
+	let settings = {...deskSettings(from), configFile};
 	return {
 		getSnapshot() {
 			const config = app.settings.getSnapshot();
 			if (config !== from) {
 				from = config;
-				settings = deskSettings(config);
+				settings = {...deskSettings(config), configFile};
 			}
 			return settings;
 		},
@@ -144,8 +144,8 @@ export function createDesk(app: App, configFile: string): Desk {
 		activity: {getSnapshot: app.activity.getEntries, subscribe: app.activity.subscribe},
 		pops: app.pops,
 		server: app.server,
-		settings: deskSettings(app.config),
-		liveSettings: liveDeskSettings(app),
+		settings: {...deskSettings(app.config), configFile},
+		liveSettings: liveDeskSettings(app, configFile),
 		openLink: app.openLink,
 		reopenLastPop: app.reopenLastPop,
 		admin: createAdminSettings(app, configFile),

@@ -354,6 +354,30 @@ export const configSchema = z.strictObject(
 		 * link): pause the agent with reason "desk closed" (any call stays up), or log out.
 		 */
 		onTerminalLost: oneOf(['pause', 'logout']).default('pause'),
+		// --- The agent's screen (issue 14): the ring and the labels shown for reasons and codes.
+		/** What a ring does in the terminal, so a desk in a background tab is not missed. */
+		ring: section({
+			/** The terminal bell (BEL). */
+			bell: boolean().default(true),
+			/** A desktop notification where the terminal supports one (OSC 777 / OSC 9). */
+			notify: boolean().default(true),
+			/** The window (and tmux window) title shows "☎ <number>" while the call rings. */
+			title: boolean().default(true),
+		}),
+		/**
+		 * Labels of not-ready reasons and wrap-up codes per language, by id:
+		 * {"zh-CN": {"lunch": "午饭"}}. The ids stay what the PBX, the CRM and the history see.
+		 */
+		labels: z
+			.partialRecord(
+				oneOf(['en', 'zh-CN']),
+				z.record(z.string(), text(64, {allowEmpty: false}), {
+					error: 'must be an object of id → label, like {"lunch": "午饭"}',
+				}),
+				{error: 'must be an object of language → {id: label}, like {"zh-CN": {"lunch": "午饭"}}'},
+			)
+			.default(() => ({})),
+		// --- end of the screen's keys.
 		log: section({
 			level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 		}),

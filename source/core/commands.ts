@@ -34,6 +34,8 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 	// Coding the last call is bookkeeping: it works with the PBX down too.
 	if (command.type === 'disposition') {
 		if (!command.code.trim()) return refuse('bad-input', 'Pick a wrap-up code.');
+		if (command.callId !== undefined && !state.recentCalls.some((record) => record.callId === command.callId))
+			return refuse('not-allowed', `Call ${command.callId} is not among the recent calls.`);
 		return state.recentCalls.length > 0 ? ok : refuse('not-allowed', 'There is no finished call to code.');
 	}
 

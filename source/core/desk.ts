@@ -52,6 +52,12 @@ export interface DeskSettings {
 	keys: Record<string, string>;
 	/** Ask before quitting while logged in, and log out on quit. */
 	logoutOnExit: boolean;
+	/** What a ring does in the terminal (absent: all on). */
+	ring?: {bell: boolean; notify: boolean; title: boolean};
+	/** Labels of reasons and wrap-up codes per language (config `labels`). */
+	labels?: Partial<Record<Language, Record<string, string>>>;
+	/** The config file in use, shown on the first screen. */
+	configFile?: string;
 }
 
 export interface Desk {

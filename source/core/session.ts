@@ -191,7 +191,14 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				shift: {
 					...state.shift,
 					callsHandled: state.shift.callsHandled + (answered ? 1 : 0),
-					callsMissed: Math.max(0, state.shift.callsMissed + (answered || rerung ? 0 : 1) - (rerung && answered ? 1 : 0)),
+					// Missed: an inbound call that rang here and was not answered (once per PBX call, however
+					// often the queue rang it: rerung). An outbound call that was busy or invalid is not missed.
+					callsMissed: Math.max(
+						0,
+						state.shift.callsMissed +
+							(answered || rerung || record.origin !== 1 ? 0 : 1) -
+							(rerung && answered ? 1 : 0),
+					),
 					talkMs: state.shift.talkMs + talkMs,
 					holdMs: state.shift.holdMs + record.heldMs,
 				},

@@ -151,7 +151,7 @@ export interface AgentStatus {
 export interface ShiftTotals {
 	startedAt: number;
 	callsHandled: number;
-	/** Calls that ended without being answered by this agent (missed, failed). */
+	/** Inbound calls that rang at this agent and ended unanswered (outbound failures are not missed calls). */
 	callsMissed: number;
 	talkMs: number;
 	holdMs: number;
@@ -278,8 +278,11 @@ export type Command =
 	| {type: 'dtmf'; digits: string}
 	| {type: 'mute'}
 	| {type: 'unmute'}
-	/** After a call (in wrap-up, or for the last call): record a wrap-up code and note. */
-	| {type: 'disposition'; code: string; note: string | null}
+	/**
+	 * After a call: record a wrap-up code and note for `callId` (any recent call; absent: the
+	 * last one). Coding a call again corrects it.
+	 */
+	| {type: 'disposition'; code: string; note: string | null; callId?: string}
 	/** Simulator only: put an inbound call into this agent's queue now (demo key `i`). */
 	| {type: 'inject-call'};
 

@@ -312,7 +312,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			case 'unmute':
 				return driver.unmute();
 			case 'disposition': {
-				const record = state.recentCalls[0]!;
+				// check() made sure the call is among the recent ones.
+				const record =
+					state.recentCalls.find((item) => item.callId === command.callId) ?? state.recentCalls[0]!;
 				seq += 1;
 				dispatch({
 					type: 'disposition-set',

@@ -87,6 +87,16 @@ describe('the ctidesk command', () => {
 		expect(result.stderr).toContain('--port');
 	});
 
+	it('names a mistyped flag and the one probably meant, not Node\'s raw parser text', () => {
+		const env = dirs();
+		const run = (flag: string) =>
+			spawnSync(process.execPath, [cli, flag, '1'], {encoding: 'utf8', env: {...process.env, ...env}});
+		const typo = run('--prot');
+		expect(typo.status).toBe(2);
+		expect(typo.stderr).toBe('ctidesk: unknown option --prot; did you mean --port? see ctidesk --help\n');
+		expect(run('--zzzz').stderr).toBe('ctidesk: unknown option --zzzz; see ctidesk --help\n');
+	});
+
 	it('runs headless when stdin is not a terminal, logging to stdout, and exits 0 on SIGTERM', async () => {
 		const env = dirs();
 		const port = await freePort();
@@ -113,7 +123,8 @@ describe('the ctidesk command', () => {
 			);
 			expect(output).toContain('\u001B[?1049h');
 			expect(output).toContain('[l]Login');
-			expect(output).toContain('Call | Queue');
+			expect(output).toContain('LOGGED OUT');
+			expect(output).toContain('╭─ Call ');
 		},
 	);
 });

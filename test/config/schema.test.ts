@@ -69,6 +69,8 @@ describe('defaults', () => {
 			keys: {},
 			logoutOnExit: true,
 			onTerminalLost: 'pause',
+			ring: {bell: true, notify: true, title: true},
+			labels: {},
 			log: {level: 'info'},
 			admin: {passwordHash: null},
 		});
@@ -407,5 +409,22 @@ describe('formatConfigError', () => {
 		expect(formatConfigError(result.error)).toBe(
 			'server.port — must be an integer from 1 to 65535',
 		);
+	});
+});
+
+describe('the screen keys: ring and labels', () => {
+	it('rings with bell, notification and title by default; each can be turned off', () => {
+		expect(defaultConfig().ring).toEqual({bell: true, notify: true, title: true});
+		const result = validateConfig({ring: {notify: false}});
+		expect(result.ok && result.config.ring).toEqual({bell: true, notify: false, title: true});
+	});
+
+	it('takes labels per language for reason and code ids, and names a bad one', () => {
+		const good = validateConfig({labels: {'zh-CN': {lunch: '午饭'}}});
+		expect(good.ok && good.config.labels).toEqual({'zh-CN': {lunch: '午饭'}});
+		const bad = validateConfig({labels: {'zh-CN': {lunch: ''}}});
+		expect(bad.ok).toBe(false);
+		expect(!bad.ok && bad.message).toContain('labels.zh-CN.lunch = ""');
+		expect(validateConfig({labels: {fr: {}}}).ok).toBe(false);
 	});
 });

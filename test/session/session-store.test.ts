@@ -597,3 +597,23 @@ describe('session store: hangup during a consult', () => {
 		expect(h.store.getSnapshot().call).toMatchObject({consult: null, state: 'talking'});
 	});
 });
+
+describe('session store: coding any recent call', () => {
+	it('codes the call named by callId, not only the last one, and refuses a call it does not know', async () => {
+		const h = await setup({wrapUpSeconds: 0}, {login: true, ready: true});
+		await talking(h);
+		await h.run({type: 'hangup'});
+		await h.run({type: 'inject-call'});
+		h.clock.advance(3000);
+		await h.run({type: 'answer'});
+		await h.run({type: 'hangup'});
+		expect(h.store.getSnapshot().recentCalls).toHaveLength(2);
+		const [newer, older] = h.store.getSnapshot().recentCalls;
+		expect(await h.run({type: 'disposition', callId: older!.callId, code: 'resolved', note: 'first call'})).toEqual({ok: true});
+		const calls = h.store.getSnapshot().recentCalls;
+		expect(calls.find((call) => call.callId === older!.callId)).toMatchObject({disposition: 'resolved', note: 'first call'});
+		expect(calls.find((call) => call.callId === newer!.callId)?.disposition ?? null).toBeNull();
+		const refused = await h.run({type: 'disposition', callId: '20000101000000001', code: 'resolved', note: null});
+		expect(refused).toMatchObject({ok: false, code: 'not-allowed'});
+	});
+});
