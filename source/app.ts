@@ -370,6 +370,11 @@ export function createApp(deps: AppDeps): App {
 					? `Terminal lost: ${config.onTerminalLost === 'logout' ? 'logged out or paused (call up)' : 'paused (desk closed)'}`
 					: `Terminal lost, could not ${config.onTerminalLost}: ${result.message}`,
 			);
+		} else if (logout && store.getSnapshot().call) {
+			// Quit with a call up: logging out is refused, and the desk is going: pause instead, so
+			// the queue offers no calls to a desk that is not there; the call stays up.
+			const result = await store.leaveDesk('logout');
+			activity.add(result.ok ? 'info' : 'warn', 'app', result.ok ? 'Quit with a call up: paused (desk closed)' : `Quit: ${result.message}`);
 		} else if (logout && store.getSnapshot().agent.state !== 'logged-out') {
 			const result = await store.run({type: 'logout'});
 			activity.add(

@@ -137,6 +137,8 @@ export function startAction(state: UiState, action: UiAction, context: KeyContex
 			return open({kind: 'help'});
 		case 'quit':
 			if (context.mode === 'attached') return open({kind: 'quit-attached'});
+			// A call up: always ask first, whatever logoutOnExit says (issue 12: nothing may drop it unasked).
+			if (session.call) return open({kind: 'quit', callUp: true});
 			if (session.agent.state !== 'logged-out' && settings.logoutOnExit) return open({kind: 'quit'});
 			return {state, effects: [{type: 'exit', choice: 'stop'}]};
 		case 'detach':

@@ -56,6 +56,26 @@ async function oneCall(app: RenderedApp) {
 }
 
 describe('the TUI over the real session and simulator', () => {
+	it('asks before quitting while a call is up, even when quitting would not log out', async () => {
+		const {ui, quits} = await start({logoutOnExit: false});
+		await login(ui);
+		await ui.press('r', 'i');
+		await advance(2000);
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p');
+		await ui.waitForFrame(/◉ TALKING/);
+		await ui.press('q');
+		await ui.waitForFrame('A call is up. Quit anyway?');
+		await ui.press('n');
+		await ui.waitForFrame((frame) => !frame.includes('A call is up'));
+		expect(quits).toEqual([]);
+		expect(test.desk.session.getSnapshot().call).not.toBeNull();
+		await ui.press('q');
+		await ui.waitForFrame('A call is up. Quit anyway?');
+		await ui.press('y');
+		expect(quits).toEqual(['stop-logout']);
+	});
+
 	it('works a whole inbound call with the default keys: login → ready → ring → answer → hang up → wrap-up → ready', async () => {
 		const {ui} = await start();
 		expect(ui.lastFrame()).toContain('LOGGED OUT');

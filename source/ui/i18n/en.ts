@@ -94,6 +94,8 @@ export const en = {
 	'prompt.newAdminPassword': 'Set an admin password (first run)',
 	'prompt.confirmAdminPassword': 'Repeat the admin password',
 	'prompt.quitConfirm': 'You are logged in. Log out and quit? (y/n)',
+	'prompt.quitWithCall':
+		'A call is up. Quit anyway? The call stays up on your phone, but ctidesk stops following it (no hangup pop, no wrap-up) and pauses you in the queue. (y/n)',
 	'prompt.enterEsc': 'Enter to confirm · Esc to cancel',
 	'help.title': 'Keys',
 	'help.close': 'Esc or ? closes this help.',

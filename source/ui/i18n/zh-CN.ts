@@ -95,6 +95,7 @@ export const zhCN: Record<MessageKey, string> = {
 	'prompt.newAdminPassword': '首次使用：设置管理密码',
 	'prompt.confirmAdminPassword': '再次输入管理密码',
 	'prompt.quitConfirm': '您已登录。注销并退出？(y/n)',
+	'prompt.quitWithCall': '通话进行中。仍要退出吗？通话在话机上继续，但 ctidesk 不再跟踪（无挂机弹屏、无话后处理），并在队列中将您置为离席。(y/n)',
 	'prompt.enterEsc': 'Enter 确认 · Esc 取消',
 	'help.title': '按键',
 	'help.close': '按 Esc 或 ? 关闭帮助。',
