@@ -19,6 +19,8 @@ import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
+import type {BrowserService} from './browser/browser-service.js';
+import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
 import {deskSettings} from './desk.js';
@@ -54,10 +56,20 @@ export interface App {
 	openLink(url: string): Promise<void>;
 	/** Re-opens the newest browser pop (the agent asked; it is not a second pop). */
 	reopenLastPop(): Promise<void>;
+	/** The browser section's service once pops started (issue 15: managed browser, opener). */
+	browser(): BrowserService | null;
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
 	stop(options?: {logout?: boolean}): Promise<void>;
+}
+
+/** A URL of this desk's own login.cgi (the CRM logging the agent in, in the main window). */
+function isOwnLoginCgi(url: string, port: number | null): boolean {
+	if (port === null || !URL.canParse(url)) return false;
+	const parsed = new URL(url);
+	const loopback = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -149,10 +161,12 @@ export function createApp(deps: AppDeps): App {
 	let popService: PopService | null = null;
 	let outbox: Outbox | null = null;
 	let launcher: Launcher | null = null;
+	let browser: BrowserService | null = null;
 	const emptyPops: PopsView = {recent: [], fallbackLinks: [], pendingHidden: 0};
 	const popListeners = new Set<() => void>();
+	const withBrowser = createPopsWithBrowser<PopsView>();
 	const pops: ExternalSource<PopsView> = {
-		getSnapshot: () => popService?.getSnapshot() ?? emptyPops,
+		getSnapshot: () => withBrowser(popService?.getSnapshot() ?? emptyPops, browser?.getSnapshot() ?? null),
 		subscribe(listener) {
 			popListeners.add(listener);
 			return () => popListeners.delete(listener);
@@ -166,13 +180,29 @@ export function createApp(deps: AppDeps): App {
 			{createOutbox},
 			{createMemoryJournal, createPopJournal},
 			{createPopService},
+			{createBrowserService},
 		] = await Promise.all([
 			import('./pops/cookie-jar.js'),
 			import('./pops/launcher.js'),
 			import('./pops/outbox.js'),
 			import('./pops/pop-journal.js'),
 			import('./pops/pop-service.js'),
+			import('./browser/browser-service.js'),
 		]);
+		// Issue 15: the browser section, read through a getter at every pop so a saved config applies to the next one.
+		const browserService = createBrowserService({
+			settings: () => config,
+			profileDir: paths.browserProfileDir,
+			isLoggedIn: () => store.getSnapshot().agent.sid !== null,
+			isLoginCgi: (url) => isOwnLoginCgi(url, serverView.port),
+			activity,
+			env: deps.env ?? process.env,
+		});
+		browser = browserService;
+		browserService.subscribe(() => {
+			for (const listener of popListeners) listener();
+		});
+		closers.push(() => browserService.close());
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
 			now: clock.now,
@@ -184,6 +214,7 @@ export function createApp(deps: AppDeps): App {
 			fetch: deps.fetch,
 			cookieJar,
 			activity,
+			transport: () => browserService.hiddenTransport(),
 		});
 		launcher = createLauncher({
 			browserCommand: config.pops.browserCommand,
@@ -192,6 +223,7 @@ export function createApp(deps: AppDeps): App {
 			outbox,
 			env: deps.env ?? process.env,
 			openUrl: deps.openUrl,
+			browser: browserService,
 		});
 		// Exactly once per (callid, kind) across restarts, and the Pops tab's history.
 		const journal = await createPopJournal({
@@ -284,6 +316,7 @@ export function createApp(deps: AppDeps): App {
 		pops,
 		server,
 		openLink,
+		browser: () => browser,
 		async reopenLastPop() {
 			const result = await popService?.reopenLast();
 			if (result && !result.ok) activity.add('warn', 'pops', result.message);

@@ -78,10 +78,18 @@ export interface Outbox {
 	close(): Promise<void>;
 }
 
+/**
+ * Delivers one item another way than fetch (the managed browser's hidden page, issue 15). Its
+ * verdict follows the same rules; it may retry what fetch would give up (a CRM asking to log in).
+ */
+export type OutboxTransport = (url: string, signal: AbortSignal) => Promise<Verdict>;
+
 export interface OutboxOptions {
 	dir: string;
 	clock: Clock;
 	fetch?: typeof globalThis.fetch;
+	/** Read at every attempt: a transport to use instead of fetch, or null for fetch. */
+	transport?: () => OutboxTransport | null;
 	cookieJar?: OutboxCookieJar;
 	activity?: OutboxActivity;
 	backoff?: {initialMs: number; maxMs: number};
@@ -108,7 +116,7 @@ interface Busy {
 	controller: AbortController | null;
 }
 
-type Verdict =
+export type Verdict =
 	| {type: 'delivered'; status: number}
 	| {type: 'retry'; reason: string; retryAfterMs: number | null}
 	| {type: 'failed'; status: number | null; reason: string};
@@ -295,7 +303,9 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		const controller = new AbortController();
 		busy.controller = controller;
 		const timer = clock.setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+		const transport = options.transport?.() ?? null;
 		try {
+			if (transport) return await transport(url, controller.signal);
 			const headers: Record<string, string> = {accept: 'text/html,application/json;q=0.9,*/*;q=0.8'};
 			const cookie = options.cookieJar ? await options.cookieJar.cookieHeader(url) : '';
 			if (cookie !== '') headers.cookie = cookie;

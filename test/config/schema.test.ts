@@ -61,6 +61,13 @@ describe('defaults', () => {
 				clipboard: false,
 				noBrowser: false,
 			},
+			browser: {
+				mode: 'managed',
+				executable: '',
+				headless: false,
+				loginUrl: '',
+				remote: {port: 2226, token: ''},
+			},
 			links: [],
 			reasons: ['break', 'lunch', 'meeting', 'training'],
 			dispositions: ['resolved', 'callback', 'escalated', 'no-action'],

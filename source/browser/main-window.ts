@@ -1,0 +1,86 @@
+// ctidesk's "main window" in the managed browser (the original's framework window): before
+// login it shows the home URL; after login one window holds a tab per preset URL — the home URL
+// first (with user/sid or the legacy parameters, as pop-url.ts builds them), then `links` in
+// order. When the CRM logged the agent in through login.cgi in this window, login.cgi's
+// redirect has already put the CRM page the CRM asked for in the first tab: it stays there
+// instead of being replaced by the home URL.
+import type {Page, Request} from 'playwright-core';
+import type {ManagedBrowser} from './managed-browser.js';
+
+export interface MainWindow {
+	/** Lays the window out for `homeUrl` (bare before login) and, when logged in, the links. */
+	show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void>;
+	/** The tabs in order (tests and the status). */
+	tabs(): Page[];
+}
+
+export interface MainWindowOptions {
+	/** True for a request to this desk's own login.cgi (the local API's origin). */
+	isLoginCgi(url: string): boolean;
+	now?: () => number;
+}
+
+/** How long after a login.cgi redirect in the first tab it counts as "the CRM logged us in here". */
+const loginCgiWindowMs = 30_000;
+
+export function createMainWindow(browser: ManagedBrowser, options: MainWindowOptions): MainWindow {
+	const now = options.now ?? Date.now;
+	let tabs: Page[] = [];
+	let loginCgiAt = -Infinity;
+	browser.onSession((session) => {
+		tabs = [];
+		// The window the browser starts with becomes the first tab.
+		const first = session.context.pages()[0];
+		if (first) adoptFirst(first);
+	});
+
+	function watch(page: Page) {
+		page.on('close', () => {
+			tabs = tabs.filter((tab) => tab !== page);
+		});
+	}
+
+	function adoptFirst(page: Page) {
+		tabs = [page];
+		watch(page);
+		page.on('request', (request: Request) => {
+			if (request.isNavigationRequest() && request.frame() === page.mainFrame() && options.isLoginCgi(request.url())) loginCgiAt = now();
+		});
+	}
+
+	async function firstTab(): Promise<{page: Page; fresh: boolean}> {
+		await browser.session();
+		const open = tabs[0];
+		if (open && !open.isClosed()) return {page: open, fresh: false};
+		const page = await browser.openTarget('about:blank', null);
+		adoptFirst(page);
+		return {page, fresh: true};
+	}
+
+	async function goto(page: Page, url: string) {
+		// 'commit': the pop is handed over once the CRM answers; the page keeps loading on its own.
+		await page.goto(url, {waitUntil: 'commit'}).catch(() => undefined);
+	}
+
+	return {
+		async show(homeUrl, {loggedIn, links}) {
+			const {page: first, fresh} = await firstTab();
+			const landedByLoginCgi = loggedIn && !fresh && now() - loginCgiAt < loginCgiWindowMs;
+			if (!landedByLoginCgi) await goto(first, homeUrl);
+			const wanted = loggedIn ? links : [];
+			// Keep the tabs already showing the right link; replace the rest, in order.
+			for (const [index, url] of wanted.entries()) {
+				const existing = tabs[index + 1];
+				if (existing && !existing.isClosed() && existing.url() === url) continue;
+				await first.bringToFront().catch(() => undefined);
+				const page = await browser.openTarget(url, null);
+				watch(page);
+				if (existing && !existing.isClosed()) await existing.close().catch(() => undefined);
+				tabs = [...tabs.slice(0, index + 1), page, ...tabs.slice(index + 2)];
+			}
+			for (const extra of tabs.slice(wanted.length + 1)) await extra.close().catch(() => undefined);
+			tabs = tabs.slice(0, wanted.length + 1);
+		},
+		tabs: () => tabs.filter((tab) => !tab.isClosed()),
+	};
+}
