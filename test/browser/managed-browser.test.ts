@@ -1,7 +1,7 @@
 // The managed browser end to end (issue 15): the real app (simulator, session, pops, outbox,
 // local API) drives Debian's chromium, headless, with its own profile; a CRM on its own origin
 // checks an HttpOnly login cookie. Nothing is replaced: the browser is the product here.
-import {mkdtempSync, readlinkSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -12,19 +12,11 @@ import {createLogger} from '../../source/logger.js';
 import {popParameterNames} from '../../source/pops/pop-url.js';
 import {chromiumMissing, findChromium} from '../helpers/chromium.js';
 import {findFreePort} from '../e2e/free-port.js';
+import {browserPid} from './browser-pid.js';
 import {startCookieCrm, type CookieCrm} from './cookie-crm.js';
 
 const chromiumPath = findChromium();
 const waitLong = {timeout: 15_000, interval: 50};
-
-/** The pid of the browser holding a profile (Chromium's SingletonLock is "<host>-<pid>"). */
-export function browserPid(profileDir: string): number | null {
-	try {
-		return Number(readlinkSync(join(profileDir, 'SingletonLock')).split('-').pop());
-	} catch {
-		return null;
-	}
-}
 
 describe.skipIf(chromiumPath === null)(
 	chromiumPath === null ? `the managed browser (skipped: ${chromiumMissing})` : 'the managed browser',
