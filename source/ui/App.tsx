@@ -552,6 +552,7 @@ export function App({desk, onExit, onRedraw}: AppProps) {
 				session={session}
 				server={server}
 				pendingPops={pops.pendingHidden}
+				browser={pops.browser}
 				now={now}
 				t={t}
 				width={width}

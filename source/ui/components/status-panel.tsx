@@ -10,6 +10,8 @@ export interface StatusPanelProps {
 	session: SessionState;
 	server: ServerView;
 	pendingPops: number;
+	/** Which browser mode is active and why (issue 15), e.g. "managed: /usr/bin/chromium". */
+	browser?: {why: string} | undefined;
 	now: number;
 	t: Translate;
 	width: number;
@@ -20,7 +22,15 @@ function shorten(text: string, length: number): string {
 	return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
-export function StatusPanel({session, server, pendingPops, now, t, width}: StatusPanelProps) {
+export function StatusPanel({
+	session,
+	server,
+	pendingPops,
+	browser,
+	now,
+	t,
+	width,
+}: StatusPanelProps) {
 	const {agent, pbx} = session;
 	const identity = agent.identity;
 	const counters = shiftCounters(session.shift, now);
@@ -64,6 +74,11 @@ export function StatusPanel({session, server, pendingPops, now, t, width}: Statu
 						<Text color="red">{t('label.off')}</Text>
 					)}
 				</Text>
+				{browser ? (
+					<Text dimColor wrap="truncate">
+						{symbols.separator} {browser.why}
+					</Text>
+				) : null}
 				{pendingPops > 0 && (
 					<Text color="yellow">
 						{symbols.separator} {pendingPops} {t('label.pendingPops')}
