@@ -51,17 +51,10 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 
 	function release(page: Page) {
 		if (page.isClosed()) return;
-		if (idle.length >= poolLimit) {
-			void page.close().catch(() => undefined);
-			return;
-		}
-		// Leave the CRM page (its scripts, timers) before the page waits for the next pop.
-		void page
-			.goto('about:blank')
-			.then(() => {
-				if (!page.isClosed()) idle.push(page);
-			})
-			.catch(() => void page.close().catch(() => undefined));
+		// The page keeps the last pop loaded until the next one, as the original's hidden window
+		// did; going to about:blank in between would cost the next pop a new window (bench/managed-pop).
+		if (idle.length >= poolLimit) void page.close().catch(() => undefined);
+		else idle.push(page);
 	}
 
 	return {
@@ -87,13 +80,15 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 					throw error;
 				});
 				const status = response?.status() ?? null;
+				const redirected = response?.request().redirectedFrom() != null;
 				const verdict = classifyPageLoad(
 					{
 						requestedUrl: url,
 						finalUrl: page.url(),
 						status,
-						redirected: response?.request().redirectedFrom() != null,
-						hasPasswordField: status !== null && (await page.locator('input[type=password]').count().catch(() => 0)) > 0,
+						redirected,
+						// Only a redirect can end on the login page (page-verdict.ts): look for the field only then.
+						hasPasswordField: redirected && (await page.locator('input[type=password]').count().catch(() => 0)) > 0,
 					},
 					loginUrl,
 				);
