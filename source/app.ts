@@ -216,6 +216,9 @@ export function createApp(deps: AppDeps): App {
 			activity,
 			transport: () => browserService.hiddenTransport(),
 		});
+		// The agent logging in to the CRM in the main window: send the pops that waited for it now.
+		const managedOutbox = outbox;
+		browserService.onMainWindowLoaded(() => managedOutbox.retryNow());
 		launcher = createLauncher({
 			browserCommand: config.pops.browserCommand,
 			noBrowser: config.pops.noBrowser,

@@ -56,6 +56,11 @@ export interface BrowserService {
 	hiddenTransport(): OutboxTransport | null;
 	getSnapshot(): BrowserStatus;
 	subscribe(listener: () => void): () => void;
+	/**
+	 * A page of the main window loaded (at most every 2 s): hidden pops waiting because the CRM
+	 * asked for a login can be retried now rather than at their backoff time.
+	 */
+	onMainWindowLoaded(listener: () => void): () => void;
 	/** The managed browser itself (tests, bench). */
 	managed: ManagedBrowser;
 	mainWindow: ReturnType<typeof createMainWindow>;
@@ -137,9 +142,30 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 		}
 	}
 
+	const loadedListeners = new Set<() => void>();
+	let lastLoadedAt = -Infinity;
+	let loadedTimer: NodeJS.Timeout | null = null;
+	// At most one call every 2 s, the last load of a burst included (login form → redirect → home).
+	mainWindow.onNavigated(() => {
+		if (loadedTimer) return;
+		loadedTimer = setTimeout(
+			() => {
+				loadedTimer = null;
+				lastLoadedAt = Date.now();
+				for (const listener of loadedListeners) listener();
+			},
+			Math.max(0, lastLoadedAt + 2000 - Date.now()),
+		);
+		loadedTimer.unref();
+	});
+
 	return {
 		plan,
 		openVisible,
+		onMainWindowLoaded(listener) {
+			loadedListeners.add(listener);
+			return () => loadedListeners.delete(listener);
+		},
 		hiddenTransport() {
 			if (plan().mode !== 'managed') return null;
 			return (url, signal) => hidden.deliver(url, {loginUrl: options.settings().browser.loginUrl, signal, timeoutMs: 10_000});
@@ -154,6 +180,9 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 		},
 		managed,
 		mainWindow,
-		close: () => managed.close(),
+		close() {
+			if (loadedTimer) clearTimeout(loadedTimer);
+			return managed.close();
+		},
 	};
 }

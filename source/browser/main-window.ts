@@ -12,6 +12,8 @@ export interface MainWindow {
 	show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void>;
 	/** The tabs in order (tests and the status). */
 	tabs(): Page[];
+	/** A page of the main window finished navigating (the agent may just have logged in to the CRM). */
+	onNavigated(listener: () => void): () => void;
 }
 
 export interface MainWindowOptions {
@@ -27,6 +29,7 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	const now = options.now ?? Date.now;
 	let tabs: Page[] = [];
 	let loginCgiAt = -Infinity;
+	const navigatedListeners = new Set<() => void>();
 	browser.onSession((session) => {
 		tabs = [];
 		// The window the browser starts with becomes the first tab.
@@ -37,6 +40,9 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	function watch(page: Page) {
 		page.on('close', () => {
 			tabs = tabs.filter((tab) => tab !== page);
+		});
+		page.on('load', () => {
+			for (const listener of navigatedListeners) listener();
 		});
 	}
 
@@ -65,6 +71,9 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	return {
 		async show(homeUrl, {loggedIn, links}) {
 			const {page: first, fresh} = await firstTab();
+			// ctidesk may serve login.cgi (and get here) before the browser's report of that request
+			// reached us: one round trip to the browser delivers every event it sent before.
+			if (loggedIn) await (await browser.session()).cdp.send('Browser.getVersion').catch(() => undefined);
 			const landedByLoginCgi = loggedIn && !fresh && now() - loginCgiAt < loginCgiWindowMs;
 			if (!landedByLoginCgi) await goto(first, homeUrl);
 			const wanted = loggedIn ? links : [];
@@ -82,5 +91,9 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 			tabs = tabs.slice(0, wanted.length + 1);
 		},
 		tabs: () => tabs.filter((tab) => !tab.isClosed()),
+		onNavigated(listener) {
+			navigatedListeners.add(listener);
+			return () => navigatedListeners.delete(listener);
+		},
 	};
 }

@@ -74,6 +74,11 @@ export interface Outbox {
 	subscribe(listener: () => void): () => void;
 	/** Called when an item is delivered or given up. */
 	onSettled(listener: (settlement: OutboxSettlement) => void): () => void;
+	/**
+	 * Sends every item waiting for a retry now, instead of at its backoff time: the reason it
+	 * failed may be gone (the agent just logged in to the CRM in the managed browser).
+	 */
+	retryNow(): void;
 	/** Stops timers and in-flight requests (they stay pending for the next start) and closes the log. */
 	close(): Promise<void>;
 }
@@ -358,6 +363,16 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		onSettled(listener) {
 			settledListeners.add(listener);
 			return () => settledListeners.delete(listener);
+		},
+		retryNow() {
+			for (const [group, busy] of busyGroups) {
+				if (busy.timer === null) continue;
+				clock.clearTimeout(busy.timer);
+				busy.timer = null;
+				retryTimes.delete(group);
+				void attempt(group, busy);
+			}
+			changed();
 		},
 		async close() {
 			if (closed) return;

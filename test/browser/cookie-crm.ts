@@ -49,12 +49,18 @@ export async function startCookieCrm(): Promise<CookieCrm> {
 			case 'GET /login':
 				return html(
 					200,
-					`<form method="post" action="/login"><input id="user" name="user"><input id="password" type="password" name="password"><button id="go">sign in</button></form>`,
+					`<form method="post" action="/login${url.searchParams.has('cti') ? `?cti=${encodeURIComponent(url.searchParams.get('cti')!)}` : ''}"><input id="user" name="user"><input id="password" type="password" name="password"><button id="go">sign in</button></form>`,
 				);
 			case 'POST /login': {
 				const id = randomBytes(8).toString('hex');
 				sessions.add(id);
-				response.writeHead(302, {location: '/home', 'set-cookie': `crm_session=${id}; HttpOnly; Path=/; Max-Age=3600; SameSite=Lax`});
+				// ?cti=PORT: "business system first" — send the browser through ctidesk's login.cgi.
+				const cti = url.searchParams.get('cti');
+				const landing = `http://127.0.0.1:${(server.address() as AddressInfo).port}/landing`;
+				const location = cti
+					? `http://localhost:${cti}/cgi-bin/login.cgi?user=101&pass=101&url=${encodeURIComponent(landing)}`
+					: '/home';
+				response.writeHead(302, {location, 'set-cookie': `crm_session=${id}; HttpOnly; Path=/; Max-Age=3600; SameSite=Lax`});
 				return response.end();
 			}
 			case 'GET /calllog':

@@ -24,13 +24,14 @@ describe.skipIf(chromiumPath === null)(
 		let dir: string;
 		let crm: CookieCrm;
 		let app: App;
+		let ctiPort: number;
 
 		beforeAll(async () => {
 			dir = mkdtempSync(join(tmpdir(), 'ctidesk-managed-'));
 			crm = await startCookieCrm();
 			const validated = validateConfig({
 				pbx: {driver: 'sim', sim: {arrivalsPerMinute: 0, otherAgents: 0, ringSeconds: 600, talkSeconds: 3600}},
-				server: {port: await findFreePort()},
+				server: {port: (ctiPort = await findFreePort())},
 				browser: {mode: 'managed', executable: chromiumPath, headless: true},
 				pops: {
 					home: {url: `${crm.origin}/home`, mode: 'browser'},
@@ -127,6 +128,8 @@ describe.skipIf(chromiumPath === null)(
 			const hits = crm.hits.filter((hit) => hit.path === '/calllog' && hit.query.get('callid') === callId);
 			expect(hits).toHaveLength(1);
 			expect(crm.sessions.has(hits[0]!.cookies['crm_session'] ?? '')).toBe(true);
+			// Answered before hanging up: a call refused while ringing goes back to the queue and rings again.
+			expect(await app.store.run({type: 'answer'})).toEqual({ok: true});
 			expect(await app.store.run({type: 'hangup'})).toEqual({ok: true});
 		});
 
@@ -141,6 +144,21 @@ describe.skipIf(chromiumPath === null)(
 			await app.reopenLastPop();
 			await expect.poll(() => service().managed.running(), waitLong).toBe(true);
 			expect(browserPid(profile)).not.toBe(pid);
+		});
+
+		it("lets login.cgi's redirect land in the main window's first tab, the links after it", async () => {
+			if (app.store.getSnapshot().agent.state !== 'logged-out') {
+				await expect.poll(() => app.store.getSnapshot().agent.state, waitLong).toBe('ready');
+				expect(await app.store.run({type: 'logout'})).toEqual({ok: true});
+			}
+			const first = (await service().managed.session()) && service().mainWindow.tabs()[0]!;
+			// Business system first: the CRM's login sends the browser through ctidesk's login.cgi.
+			await first.goto(`${crm.origin}/login?cti=${ctiPort}`);
+			await first.fill('#user', 'agent');
+			await first.fill('#password', 'secret');
+			await Promise.all([first.waitForURL(`${crm.origin}/landing`), first.click('#go')]);
+			await expect.poll(() => app.store.getSnapshot().agent.state, waitLong).toBe('not-ready');
+			await expect.poll(tabUrls, waitLong).toEqual([`${crm.origin}/landing`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
 		});
 	},
 );
