@@ -30,11 +30,17 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	let tabs: Page[] = [];
 	let loginCgiAt = -Infinity;
 	const navigatedListeners = new Set<() => void>();
+	/** What the window last showed (in memory only: the home URL holds the sid). */
+	let lastLayout: {homeUrl: string; loggedIn: boolean; links: readonly string[]} | null = null;
+	/** The URL each link tab was opened with (its own URL may have moved on by a redirect). */
+	const intended = new WeakMap<Page, string>();
 	browser.onSession((session) => {
 		tabs = [];
 		// The window the browser starts with becomes the first tab.
 		const first = session.context.pages()[0];
 		if (first) adoptFirst(first);
+		// Started again (the agent had closed it): the main window comes back as it was.
+		if (lastLayout) void show(lastLayout.homeUrl, lastLayout).catch(() => undefined);
 	});
 
 	function watch(page: Page) {
@@ -50,7 +56,12 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 		tabs = [page];
 		watch(page);
 		page.on('request', (request: Request) => {
-			if (request.isNavigationRequest() && request.frame() === page.mainFrame() && options.isLoginCgi(request.url())) loginCgiAt = now();
+			if (
+				request.isNavigationRequest() &&
+				request.frame() === page.mainFrame() &&
+				options.isLoginCgi(request.url())
+			)
+				loginCgiAt = now();
 		});
 	}
 
@@ -68,28 +79,43 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 		await page.goto(url, {waitUntil: 'commit'}).catch(() => undefined);
 	}
 
+	async function layOut(
+		homeUrl: string,
+		{loggedIn, links}: {loggedIn: boolean; links: readonly string[]},
+	) {
+		const {page: first, fresh} = await firstTab();
+		// ctidesk may serve login.cgi (and get here) before the browser's report of that request
+		// reached us: one round trip to the browser delivers every event it sent before.
+		if (loggedIn)
+			await (await browser.session()).cdp.send('Browser.getVersion').catch(() => undefined);
+		const landedByLoginCgi = loggedIn && !fresh && now() - loginCgiAt < loginCgiWindowMs;
+		if (!landedByLoginCgi) await goto(first, homeUrl);
+		const wanted = loggedIn ? links : [];
+		// Keep the tabs already showing the right link; replace the rest, in order.
+		for (const [index, url] of wanted.entries()) {
+			const existing = tabs[index + 1];
+			if (existing && !existing.isClosed() && intended.get(existing) === url) continue;
+			const page = await browser.openTarget(url, null, () => first.bringToFront());
+			intended.set(page, url);
+			watch(page);
+			if (existing && !existing.isClosed()) await existing.close().catch(() => undefined);
+			tabs = [...tabs.slice(0, index + 1), page, ...tabs.slice(index + 2)];
+		}
+		for (const extra of tabs.slice(wanted.length + 1)) await extra.close().catch(() => undefined);
+		tabs = tabs.slice(0, wanted.length + 1);
+	}
+
+	// One layout at a time: a restart's restore and the login that caused it must not both add tabs.
+	let laying: Promise<unknown> = Promise.resolve();
+	function show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void> {
+		lastLayout = {homeUrl, ...layout};
+		const run = laying.then(() => layOut(homeUrl, layout));
+		laying = run.catch(() => undefined);
+		return run;
+	}
+
 	return {
-		async show(homeUrl, {loggedIn, links}) {
-			const {page: first, fresh} = await firstTab();
-			// ctidesk may serve login.cgi (and get here) before the browser's report of that request
-			// reached us: one round trip to the browser delivers every event it sent before.
-			if (loggedIn) await (await browser.session()).cdp.send('Browser.getVersion').catch(() => undefined);
-			const landedByLoginCgi = loggedIn && !fresh && now() - loginCgiAt < loginCgiWindowMs;
-			if (!landedByLoginCgi) await goto(first, homeUrl);
-			const wanted = loggedIn ? links : [];
-			// Keep the tabs already showing the right link; replace the rest, in order.
-			for (const [index, url] of wanted.entries()) {
-				const existing = tabs[index + 1];
-				if (existing && !existing.isClosed() && existing.url() === url) continue;
-				await first.bringToFront().catch(() => undefined);
-				const page = await browser.openTarget(url, null);
-				watch(page);
-				if (existing && !existing.isClosed()) await existing.close().catch(() => undefined);
-				tabs = [...tabs.slice(0, index + 1), page, ...tabs.slice(index + 2)];
-			}
-			for (const extra of tabs.slice(wanted.length + 1)) await extra.close().catch(() => undefined);
-			tabs = tabs.slice(0, wanted.length + 1);
-		},
+		show,
 		tabs: () => tabs.filter((tab) => !tab.isClosed()),
 		onNavigated(listener) {
 			navigatedListeners.add(listener);

@@ -43,8 +43,12 @@ export interface ManagedBrowser {
 	running(): boolean;
 	/** Called with every new session (main window and hidden pages forget the old one's pages). */
 	onSession(listener: (session: Session) => void): () => void;
-	/** Opens a page: a new window with the bounds given, or a tab in the last active window. */
-	openTarget(url: string, window: WindowBounds | null): Promise<Page>;
+	/**
+	 * Opens a page: a new window with the bounds given, or a tab in the last active window.
+	 * Openings run one at a time; `before` runs first inside the turn (the main window brings its
+	 * tab to the front, so its new tab cannot land in a pop window opened meanwhile).
+	 */
+	openTarget(url: string, window: WindowBounds | null, before?: () => Promise<unknown>): Promise<Page>;
 	close(): Promise<void>;
 }
 
@@ -90,6 +94,7 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 	let closing = false;
 	const listeners = new Set<(session: Session) => void>();
 	const targetIds = new WeakMap<Page, string>();
+	let openings: Promise<unknown> = Promise.resolve();
 
 	async function start(): Promise<Session> {
 		const settings = options.settings();
@@ -179,7 +184,7 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 			listeners.add(listener);
 			return () => listeners.delete(listener);
 		},
-		async openTarget(url, window) {
+		async openTarget(url, window, before) {
 			const {context, cdp} = await session();
 			const params: Record<string, unknown> = {url};
 			if (window) {
@@ -189,7 +194,12 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 				if (window.x !== undefined) params['left'] = window.x;
 				if (window.y !== undefined) params['top'] = window.y;
 			}
-			return createPage(context, cdp, params);
+			const turn = openings.then(async () => {
+				await before?.().catch(() => undefined);
+				return createPage(context, cdp, params);
+			});
+			openings = turn.catch(() => undefined);
+			return turn;
 		},
 		async close() {
 			const open = current ?? (starting ? await starting.catch(() => null) : null);

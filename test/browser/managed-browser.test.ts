@@ -144,6 +144,11 @@ describe.skipIf(chromiumPath === null)(
 			await app.reopenLastPop();
 			await expect.poll(() => service().managed.running(), waitLong).toBe(true);
 			expect(browserPid(profile)).not.toBe(pid);
+			// The main window comes back as it was: home (with the login) first, then the links.
+			const sid = app.store.getSnapshot().agent.sid!;
+			await expect
+				.poll(tabUrls, waitLong)
+				.toEqual([`${crm.origin}/home?user=101&sid=${sid}`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
 		});
 
 		it("lets login.cgi's redirect land in the main window's first tab, the links after it", async () => {
