@@ -29,6 +29,7 @@ const help = `
     $ ctidesk events --json [--since SEQ]   the running instance's events as NDJSON
     $ ctidesk stop [--logout]      stop the running instance
     $ ctidesk hash-password        print the scrypt hash of a password read from stdin
+    $ ctidesk opener               on your own machine: open the pops of a desk over SSH (--help)
 
   Options
     --config PATH        use this config file (default: the user's config dir)
