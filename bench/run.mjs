@@ -79,6 +79,14 @@ const benches = [
 		full: [],
 		minutes: 5,
 	},
+	{
+		name: 'managed-pop',
+		file: 'managed-pop.mjs',
+		reduced: ['--calls', '100'],
+		full: ['--calls', '500'],
+		own: true,
+		minutes: 5,
+	},
 ];
 
 function runBench(bench) {

@@ -19,6 +19,8 @@ import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
+import type {BrowserService} from './browser/browser-service.js';
+import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
 import {deskSettings} from './desk-settings.js';
@@ -80,6 +82,8 @@ export interface App {
 	openLink(url: string): Promise<void>;
 	/** Re-opens the newest browser pop (the agent asked; it is not a second pop). */
 	reopenLastPop(): Promise<void>;
+	/** The browser section's service once pops started (issue 15: managed browser, opener). */
+	browser(): BrowserService | null;
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
@@ -91,6 +95,14 @@ export interface StopOptions {
 	logout?: boolean;
 	/** The terminal went away (SIGHUP): pause or log out as `onTerminalLost` says, never drop a call. */
 	terminalLost?: boolean;
+}
+
+/** A URL of this desk's own login.cgi (the CRM logging the agent in, in the main window). */
+function isOwnLoginCgi(url: string, port: number | null): boolean {
+	if (port === null || !URL.canParse(url)) return false;
+	const parsed = new URL(url);
+	const loopback = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -193,10 +205,12 @@ export function createApp(deps: AppDeps): App {
 	let popService: PopService | null = null;
 	let outbox: Outbox | null = null;
 	let launcher: Launcher | null = null;
+	let browser: BrowserService | null = null;
 	const emptyPops: PopsView = {recent: [], fallbackLinks: [], pendingHidden: 0};
 	const popListeners = new Set<() => void>();
+	const withBrowser = createPopsWithBrowser<PopsView>();
 	const pops: ExternalSource<PopsView> = {
-		getSnapshot: () => popService?.getSnapshot() ?? emptyPops,
+		getSnapshot: () => withBrowser(popService?.getSnapshot() ?? emptyPops, browser?.getSnapshot() ?? null),
 		subscribe(listener) {
 			popListeners.add(listener);
 			return () => popListeners.delete(listener);
@@ -210,13 +224,29 @@ export function createApp(deps: AppDeps): App {
 			{createOutbox},
 			{createMemoryJournal, createPopJournal},
 			{createPopService},
+			{createBrowserService},
 		] = await Promise.all([
 			import('./pops/cookie-jar.js'),
 			import('./pops/launcher.js'),
 			import('./pops/outbox.js'),
 			import('./pops/pop-journal.js'),
 			import('./pops/pop-service.js'),
+			import('./browser/browser-service.js'),
 		]);
+		// Issue 15: the browser section, read through a getter at every pop so a saved config applies to the next one.
+		const browserService = createBrowserService({
+			settings: () => config,
+			profileDir: paths.browserProfileDir,
+			isLoggedIn: () => store.getSnapshot().agent.sid !== null,
+			isLoginCgi: (url) => isOwnLoginCgi(url, serverView.port),
+			activity,
+			env: deps.env ?? process.env,
+		});
+		browser = browserService;
+		browserService.subscribe(() => {
+			for (const listener of popListeners) listener();
+		});
+		closers.push(() => browserService.close());
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
 			now: clock.now,
@@ -228,7 +258,11 @@ export function createApp(deps: AppDeps): App {
 			fetch: deps.fetch,
 			cookieJar,
 			activity,
+			transport: () => browserService.hiddenTransport(),
 		});
+		// The agent logging in to the CRM in the main window: send the pops that waited for it now.
+		const managedOutbox = outbox;
+		browserService.onMainWindowLoaded(() => managedOutbox.retryNow());
 		launcher = createLauncher({
 			browserCommand: config.pops.browserCommand,
 			noBrowser: config.pops.noBrowser,
@@ -236,6 +270,7 @@ export function createApp(deps: AppDeps): App {
 			outbox,
 			env: deps.env ?? process.env,
 			openUrl: deps.openUrl,
+			browser: browserService,
 		});
 		// Exactly once per (callid, kind) across restarts, and the Pops tab's history.
 		const journal = await createPopJournal({
@@ -413,6 +448,7 @@ export function createApp(deps: AppDeps): App {
 		pops,
 		server,
 		openLink,
+		browser: () => browser,
 		async reopenLastPop() {
 			const result = await popService?.reopenLast();
 			if (result && !result.ok) activity.add('warn', 'pops', result.message);

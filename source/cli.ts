@@ -6,4 +6,6 @@
 process.env['NODE_ENV'] ??= 'production';
 // NO_COLOR (no-color.org) must reach chalk before Ink loads it: chalk reads FORCE_COLOR only.
 if (process.env['NO_COLOR'] && process.env['FORCE_COLOR'] === undefined) process.env['FORCE_COLOR'] = '0';
-await import('./main.js');
+// `ctidesk opener` (the agent's machine, issue 15) needs none of the desk: no config, no TUI.
+if (process.argv[2] === 'opener') await import('./browser/opener/opener-cli.js');
+else await import('./main.js');

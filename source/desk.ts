@@ -3,6 +3,7 @@ import type {App, Applied} from './app.js';
 import {verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
+import {formatPopWindow} from './browser/pop-window-text.js';
 import type {AdminSettings, Desk, DeskSettings, ExternalSource, SettingsField} from './core/desk.js';
 import {refuse, type Result} from './core/types.js';
 import {deskSettings} from './desk-settings.js';
@@ -22,7 +23,12 @@ export function settingsFields(config: Config): SettingsField[] {
 		{path: 'pops.answer.mode', value: config.pops.answer.mode, choices: popModes},
 		{path: 'pops.hangup.url', value: config.pops.hangup.url},
 		{path: 'pops.hangup.mode', value: config.pops.hangup.mode, choices: popModes},
-		{path: 'pops.browserCommand', value: config.pops.browserCommand},
+		// Issue 15 (browser helper): the browser section and the pop windows ("900x700+40+40", "" = a tab).
+		{path: 'browser.mode', value: config.browser.mode, choices: ['managed', 'system', 'remote']},
+		{path: 'browser.executable', value: config.browser.executable},
+		{path: 'pops.ring.window', value: formatPopWindow(config.pops.ring.window)},
+		{path: 'pops.answer.window', value: formatPopWindow(config.pops.answer.window)},
+		{path: 'pops.hangup.window', value: formatPopWindow(config.pops.hangup.window)},
 		{path: 'pbx.driver', value: config.pbx.driver, choices: ['sim', 'asterisk']},
 		{path: 'pbx.asterisk.host', value: config.pbx.asterisk.host},
 		{path: 'pbx.asterisk.port', value: String(config.pbx.asterisk.port)},

@@ -30,6 +30,7 @@ const help = `
     $ ctidesk stop [--logout]      stop the running instance
     $ ctidesk hash-password        print the scrypt hash of a password read from stdin
     $ ctidesk set-admin-password   set the settings screen's admin password (asked, or from stdin)
+    $ ctidesk opener               on your own machine: open the pops of a desk over SSH (--help)
 
   Options
     --config PATH        use this config file (default: the user's config dir)

@@ -33,6 +33,8 @@ export interface PopsView {
 	fallbackLinks: ReadonlyArray<{kind: string; url: string}>;
 	/** Hidden pops waiting in the outbox for the CRM. */
 	pendingHidden: number;
+	/** Which browser mode is active and why (issue 15): managed, system or remote. */
+	browser?: {mode: string; why: string; running: boolean};
 }
 
 export interface ServerView {

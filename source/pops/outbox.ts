@@ -75,14 +75,27 @@ export interface Outbox {
 	subscribe(listener: () => void): () => void;
 	/** Called when an item is delivered or given up. */
 	onSettled(listener: (settlement: OutboxSettlement) => void): () => void;
+	/**
+	 * Sends every item waiting for a retry now, instead of at its backoff time: the reason it
+	 * failed may be gone (the agent just logged in to the CRM in the managed browser).
+	 */
+	retryNow(): void;
 	/** Stops timers and in-flight requests (they stay pending for the next start) and closes the log. */
 	close(): Promise<void>;
 }
+
+/**
+ * Delivers one item another way than fetch (the managed browser's hidden page, issue 15). Its
+ * verdict follows the same rules; it may retry what fetch would give up (a CRM asking to log in).
+ */
+export type OutboxTransport = (url: string, signal: AbortSignal) => Promise<Verdict>;
 
 export interface OutboxOptions {
 	dir: string;
 	clock: Clock;
 	fetch?: typeof globalThis.fetch;
+	/** Read at every attempt: a transport to use instead of fetch, or null for fetch. */
+	transport?: () => OutboxTransport | null;
 	cookieJar?: OutboxCookieJar;
 	activity?: OutboxActivity;
 	backoff?: {initialMs: number; maxMs: number};
@@ -109,7 +122,7 @@ interface Busy {
 	controller: AbortController | null;
 }
 
-type Verdict =
+export type Verdict =
 	| {type: 'delivered'; status: number}
 	| {type: 'retry'; reason: string; retryAfterMs: number | null}
 	| {type: 'failed'; status: number | null; reason: string};
@@ -296,7 +309,9 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		const controller = new AbortController();
 		busy.controller = controller;
 		const timer = clock.setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+		const transport = options.transport?.() ?? null;
 		try {
+			if (transport) return await transport(url, controller.signal);
 			const headers: Record<string, string> = {accept: 'text/html,application/json;q=0.9,*/*;q=0.8'};
 			const cookie = options.cookieJar ? await options.cookieJar.cookieHeader(url) : '';
 			if (cookie !== '') headers.cookie = cookie;
@@ -349,6 +364,16 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		onSettled(listener) {
 			settledListeners.add(listener);
 			return () => settledListeners.delete(listener);
+		},
+		retryNow() {
+			for (const [group, busy] of busyGroups) {
+				if (busy.timer === null) continue;
+				clock.clearTimeout(busy.timer);
+				busy.timer = null;
+				retryTimes.delete(group);
+				void attempt(group, busy);
+			}
+			changed();
 		},
 		async close() {
 			if (closed) return;

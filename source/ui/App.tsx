@@ -132,7 +132,7 @@ export function App({desk, onExit, onRedraw, terminal = {colour: true, tmux: fal
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Banner session={session} now={now} t={t} width={width} colour={terminal.colour} reasonLabel={label} />
-			<StatusPanel session={session} server={server} pendingPops={pops.pendingHidden} now={now} t={t} width={width} />
+			<StatusPanel session={session} server={server} pendingPops={pops.pendingHidden} browser={pops.browser} now={now} t={t} width={width} />
 			<Box height={toolbarHeight} overflow="hidden" flexShrink={0}>
 				<Toolbar items={toolbarItems} t={t} width={width} />
 			</Box>

@@ -95,6 +95,8 @@ describe.skipIf(chromiumPath === null)(
 					sim: {arrivalsPerMinute: 0, otherAgents: 0, ringSeconds: 600, talkSeconds: 3600},
 				},
 				server: {port: ctiPort},
+				// The browser is this test's own chromium, reached through openUrl (issue 15's managed mode has its own tests).
+				browser: {mode: 'system'},
 				pops: {
 					home: pop('/home', 'browser'),
 					ring: pop('/pop/ring', 'browser'),

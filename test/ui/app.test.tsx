@@ -57,7 +57,7 @@ async function oneCall(app: RenderedApp) {
 
 describe('the TUI over the real session and simulator', () => {
 	it('asks before quitting while a call is up, even when quitting would not log out', async () => {
-		const {ui, quits} = await start({logoutOnExit: false});
+		const {ui, quits, test: desk} = await start({logoutOnExit: false});
 		await login(ui);
 		await ui.press('r', 'i');
 		await advance(2000);
@@ -69,7 +69,7 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.press('n');
 		await ui.waitForFrame((frame) => !frame.includes('A call is up'));
 		expect(quits).toEqual([]);
-		expect(test.desk.session.getSnapshot().call).not.toBeNull();
+		expect(desk.desk.session.getSnapshot().call).not.toBeNull();
 		await ui.press('q');
 		await ui.waitForFrame('A call is up. Quit anyway?');
 		await ui.press('y');
