@@ -23,7 +23,7 @@ async function freePort(): Promise<number> {
 	});
 }
 
-async function until<T>(check: () => T | undefined | null | false, what: string, ms = 15_000) {
+async function until<T>(check: () => T | undefined | null | false, what: string, ms = 40_000) {
 	const deadline = Date.now() + ms;
 	for (;;) {
 		const value = check();
@@ -112,6 +112,6 @@ describe('the in-process desk when its terminal goes away (SIGHUP)', () => {
 			expect(actions).not.toContain('Hangup');
 			expect(actions).not.toContain('QueueRemove');
 		},
-		30_000,
+		90_000,
 	);
 });
