@@ -14,18 +14,31 @@ import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
 import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
-import type {ExternalSource, PopsView, ServerView} from './ui/desk.js';
+import type {ExternalSource, PopsView, ServerView} from './core/desk.js';
 import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
+import type {BrowserService} from './browser/browser-service.js';
+import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
-import {deskSettings} from './desk.js';
+import {deskSettings} from './desk-settings.js';
 import type {InstanceControl} from './server/action.js';
+import {createLiveConfig, type LiveConfig} from './live-config.js';
+import {createSwitchableDriver} from './switchable-driver.js';
+import {refuse, type Result} from './core/types.js';
 
 export interface AppDeps {
+	/** The config in use: the file's, with the command-line flags applied. */
 	config: Config;
+	/**
+	 * The config as in the file, without the command-line flags: what the settings screen edits
+	 * and saves (a one-off `--port 8180` is never written into config.json). Default: `config`.
+	 */
+	fileConfig?: Config;
+	/** Applies the command-line flags to a saved config (default: none). */
+	withFlags?: (saved: Config) => Config;
 	paths: Paths;
 	logger: Logger;
 	clock?: Clock;
@@ -43,8 +56,23 @@ export interface AppDeps {
 	onActivity?: (line: string) => void;
 }
 
+/** What saving the settings did: applied at once, and whether a reconnect is needed for the rest. */
+export interface Applied {
+	/** A PBX, agent phone or port setting changed: it takes effect with `reconnect()`. */
+	needsReconnect: boolean;
+}
+
 export interface App {
+	/** The config at start; `settings` has the one in use now. */
 	config: Config;
+	/** The config in use now (saved settings apply at once). */
+	settings: LiveConfig;
+	/** The config as in the file (without command-line flags). */
+	fileConfig(): Config;
+	/** Makes a config just saved to the file the one in use (with the flags applied again). */
+	applySaved(saved: Config): Applied;
+	/** Reconnects the PBX link and rebinds the local API with the settings in use. */
+	reconnect(): Promise<Result>;
 	paths: Paths;
 	store: SessionStore;
 	activity: ActivityLog;
@@ -54,10 +82,27 @@ export interface App {
 	openLink(url: string): Promise<void>;
 	/** Re-opens the newest browser pop (the agent asked; it is not a second pop). */
 	reopenLastPop(): Promise<void>;
+	/** The browser section's service once pops started (issue 15: managed browser, opener). */
+	browser(): BrowserService | null;
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
-	stop(options?: {logout?: boolean}): Promise<void>;
+	stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+	/** Log the agent out first (quit with logout). */
+	logout?: boolean;
+	/** The terminal went away (SIGHUP): pause or log out as `onTerminalLost` says, never drop a call. */
+	terminalLost?: boolean;
+}
+
+/** A URL of this desk's own login.cgi (the CRM logging the agent in, in the main window). */
+function isOwnLoginCgi(url: string, port: number | null): boolean {
+	if (port === null || !URL.canParse(url)) return false;
+	const parsed = new URL(url);
+	const loopback = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -76,9 +121,19 @@ export function createDriver(config: Config, clock: Clock): Driver {
 	}
 }
 
+/** The settings a driver is built from: a change takes effect only with a reconnect. */
+function pbxKey(config: Config): string {
+	return JSON.stringify([config.pbx, config.agent.extension, config.agent.groups]);
+}
+
 export function createApp(deps: AppDeps): App {
 	const {config, paths, logger} = deps;
 	const clock = deps.clock ?? systemClock;
+	const withFlags = deps.withFlags ?? ((saved: Config) => saved);
+	const live = createLiveConfig(config);
+	let fileConfig = deps.fileConfig ?? config;
+	/** The PBX, phone and port the running driver and local API were started with. */
+	let running = {pbx: pbxKey(config), port: config.server.port};
 	const toLogFile = logActivity(logger);
 	const activity = createActivityLog({
 		now: clock.now,
@@ -90,13 +145,14 @@ export function createApp(deps: AppDeps): App {
 		},
 	});
 	const history = createHistory(paths.historyFile);
-	const driver = deps.driver ?? createDriver(config, clock);
+	const driver = createSwitchableDriver(deps.driver ?? createDriver(config, clock));
 	const callIds = createCallIdAllocator(paths.callIdFile);
 	const store = createSessionStore({
 		driver,
 		clock,
-		authenticate: createAuthenticator(config),
-		wrapUpSeconds: config.wrapUpSeconds,
+		// The agent directory and the wrap-up time as saved now.
+		authenticate: (user, secret) => createAuthenticator(live.getSnapshot())(user, secret),
+		wrapUpSeconds: () => live.getSnapshot().wrapUpSeconds,
 		allocateCallId: callIds.allocate,
 		releaseCallId: callIds.release,
 		recentCalls: history.readRecent(50),
@@ -149,10 +205,12 @@ export function createApp(deps: AppDeps): App {
 	let popService: PopService | null = null;
 	let outbox: Outbox | null = null;
 	let launcher: Launcher | null = null;
+	let browser: BrowserService | null = null;
 	const emptyPops: PopsView = {recent: [], fallbackLinks: [], pendingHidden: 0};
 	const popListeners = new Set<() => void>();
+	const withBrowser = createPopsWithBrowser<PopsView>();
 	const pops: ExternalSource<PopsView> = {
-		getSnapshot: () => popService?.getSnapshot() ?? emptyPops,
+		getSnapshot: () => withBrowser(popService?.getSnapshot() ?? emptyPops, browser?.getSnapshot() ?? null),
 		subscribe(listener) {
 			popListeners.add(listener);
 			return () => popListeners.delete(listener);
@@ -166,13 +224,29 @@ export function createApp(deps: AppDeps): App {
 			{createOutbox},
 			{createMemoryJournal, createPopJournal},
 			{createPopService},
+			{createBrowserService},
 		] = await Promise.all([
 			import('./pops/cookie-jar.js'),
 			import('./pops/launcher.js'),
 			import('./pops/outbox.js'),
 			import('./pops/pop-journal.js'),
 			import('./pops/pop-service.js'),
+			import('./browser/browser-service.js'),
 		]);
+		// Issue 15: the browser section, read through a getter at every pop so a saved config applies to the next one.
+		const browserService = createBrowserService({
+			settings: () => config,
+			profileDir: paths.browserProfileDir,
+			isLoggedIn: () => store.getSnapshot().agent.sid !== null,
+			isLoginCgi: (url) => isOwnLoginCgi(url, serverView.port),
+			activity,
+			env: deps.env ?? process.env,
+		});
+		browser = browserService;
+		browserService.subscribe(() => {
+			for (const listener of popListeners) listener();
+		});
+		closers.push(() => browserService.close());
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
 			now: clock.now,
@@ -184,7 +258,11 @@ export function createApp(deps: AppDeps): App {
 			fetch: deps.fetch,
 			cookieJar,
 			activity,
+			transport: () => browserService.hiddenTransport(),
 		});
+		// The agent logging in to the CRM in the main window: send the pops that waited for it now.
+		const managedOutbox = outbox;
+		browserService.onMainWindowLoaded(() => managedOutbox.retryNow());
 		launcher = createLauncher({
 			browserCommand: config.pops.browserCommand,
 			noBrowser: config.pops.noBrowser,
@@ -192,6 +270,7 @@ export function createApp(deps: AppDeps): App {
 			outbox,
 			env: deps.env ?? process.env,
 			openUrl: deps.openUrl,
+			browser: browserService,
 		});
 		// Exactly once per (callid, kind) across restarts, and the Pops tab's history.
 		const journal = await createPopJournal({
@@ -208,7 +287,7 @@ export function createApp(deps: AppDeps): App {
 		});
 		popService = createPopService({
 			store,
-			settings: config.pops,
+			settings: () => live.getSnapshot().pops,
 			launcher,
 			outbox,
 			activity,
@@ -216,7 +295,7 @@ export function createApp(deps: AppDeps): App {
 			hrNow: () => performance.now(),
 			journal,
 			loginToken: (user) => {
-				const entry = findAgent(config, user);
+				const entry = findAgent(live.getSnapshot(), user);
 				return entry ? loginToken(user, entry.password) : null;
 			},
 		});
@@ -231,6 +310,72 @@ export function createApp(deps: AppDeps): App {
 			await journal.close();
 			await cookieJar.flush();
 		});
+	}
+
+	let localApi: LocalApi | null = null;
+
+	/** Binds the local API on the port in use and records the instance for `ctidesk attach`. */
+	async function startServer() {
+		// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
+		const {startLocalServer} = await import('./local-api.js');
+		const started = await startLocalServer({store, config: live.getSnapshot, activity, logger, instance}).catch(
+			(error: unknown): LocalApi => ({ok: false, message: `Local API off: ${(error as Error).message}`}),
+		);
+		localApi = started;
+		if (!started.ok) {
+			setServerView({on: false, port: null, message: started.message});
+			activity.add('warn', 'server', started.message);
+			return;
+		}
+		setServerView({on: true, port: started.port, message: null});
+		// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
+		try {
+			writeInstanceFile(paths.runtimeDir, {
+				pid: process.pid,
+				port: started.port,
+				configFile: paths.configFile,
+				startedAt: clock.now(),
+				version: deps.version ?? '0.0.0',
+			});
+		} catch (error) {
+			activity.add('warn', 'app', `Could not record the instance for attach: ${(error as Error).message}`);
+		}
+	}
+
+	async function stopServer() {
+		const running = localApi;
+		localApi = null;
+		if (!running?.ok) return;
+		await running.close();
+		removeInstanceFile(paths.runtimeDir);
+	}
+
+	function applySaved(saved: Config): Applied {
+		fileConfig = saved;
+		const next = withFlags(saved);
+		live.replace(next);
+		activity.add('info', 'app', 'Settings saved: applied from the next request, pop and call on');
+		return {needsReconnect: pbxKey(next) !== running.pbx || next.server.port !== running.port};
+	}
+
+	async function reconnect(): Promise<Result> {
+		const next = live.getSnapshot();
+		if (store.getSnapshot().agent.state !== 'logged-out') {
+			return refuse('not-allowed', 'Log out first: reconnecting would drop the PBX link under the agent.');
+		}
+		const before = running;
+		running = {pbx: pbxKey(next), port: next.server.port};
+		// A driver given by the caller (tests) is kept: only a configured one is rebuilt.
+		if (before.pbx !== running.pbx && !deps.driver) {
+			activity.add('info', 'app', `Reconnecting to the PBX (${next.pbx.driver})`);
+			await driver.replace(createDriver(next, clock));
+		}
+		if (before.port !== running.port || !localApi?.ok) {
+			activity.add('info', 'app', `Rebinding the local API on port ${next.server.port}`);
+			await stopServer();
+			await startServer();
+		}
+		return {ok: true};
 	}
 
 	async function openLink(url: string) {
@@ -249,8 +394,23 @@ export function createApp(deps: AppDeps): App {
 		);
 	}
 
-	async function stop({logout = false}: {logout?: boolean} = {}) {
-		if (logout && store.getSnapshot().agent.state !== 'logged-out') {
+	async function stop({logout = false, terminalLost = false}: StopOptions = {}) {
+		if (terminalLost) {
+			// SIGHUP of an in-process desk: nobody is at it any more (issue 12 item 6).
+			const result = await store.leaveDesk(config.onTerminalLost);
+			activity.add(
+				result.ok ? 'info' : 'warn',
+				'app',
+				result.ok
+					? `Terminal lost: ${config.onTerminalLost === 'logout' ? 'logged out or paused (call up)' : 'paused (desk closed)'}`
+					: `Terminal lost, could not ${config.onTerminalLost}: ${result.message}`,
+			);
+		} else if (logout && store.getSnapshot().call) {
+			// Quit with a call up: logging out is refused, and the desk is going: pause instead, so
+			// the queue offers no calls to a desk that is not there; the call stays up.
+			const result = await store.leaveDesk('logout');
+			activity.add(result.ok ? 'info' : 'warn', 'app', result.ok ? 'Quit with a call up: paused (desk closed)' : `Quit: ${result.message}`);
+		} else if (logout && store.getSnapshot().agent.state !== 'logged-out') {
 			const result = await store.run({type: 'logout'});
 			activity.add(
 				result.ok ? 'info' : 'warn',
@@ -269,7 +429,7 @@ export function createApp(deps: AppDeps): App {
 			version: deps.version ?? '0.0.0',
 			configFile: paths.configFile,
 			capabilities: store.capabilities,
-			settings: deskSettings(config),
+			settings: deskSettings(live.getSnapshot()),
 		}),
 		shutdown: (logout) => (deps.onShutdown ? deps.onShutdown(logout) : void stop({logout})),
 		openLink,
@@ -278,12 +438,17 @@ export function createApp(deps: AppDeps): App {
 
 	return {
 		config,
+		settings: live,
+		fileConfig: () => fileConfig,
+		applySaved,
+		reconnect,
 		paths,
 		store,
 		activity,
 		pops,
 		server,
 		openLink,
+		browser: () => browser,
 		async reopenLastPop() {
 			const result = await popService?.reopenLast();
 			if (result && !result.ok) activity.add('warn', 'pops', result.message);
@@ -293,37 +458,8 @@ export function createApp(deps: AppDeps): App {
 			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep
 			// CRM pages (and attached TUIs) from reaching ctidesk; commands answer pbx-unavailable meanwhile.
 			// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
-			const {startLocalServer} = await import('./local-api.js');
-			const started = await startLocalServer({store, config, activity, logger, instance}).catch(
-				(error: unknown): LocalApi => ({
-					ok: false,
-					message: `Local API off: ${(error as Error).message}`,
-				}),
-			);
-			if (started.ok) {
-				closers.push(started.close);
-				setServerView({on: true, port: started.port, message: null});
-				// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
-				try {
-					writeInstanceFile(paths.runtimeDir, {
-						pid: process.pid,
-						port: started.port,
-						configFile: paths.configFile,
-						startedAt: clock.now(),
-						version: deps.version ?? '0.0.0',
-					});
-					closers.push(async () => removeInstanceFile(paths.runtimeDir));
-				} catch (error) {
-					activity.add(
-						'warn',
-						'app',
-						`Could not record the instance for attach: ${(error as Error).message}`,
-					);
-				}
-			} else {
-				setServerView({on: false, port: null, message: started.message});
-				activity.add('warn', 'server', started.message);
-			}
+			await startServer();
+			closers.push(stopServer);
 			await store.start();
 		},
 		stop,

@@ -4,4 +4,6 @@
 // runtime import at the top of any .tsx module loads React, so NODE_ENV must be set here, before
 // anything else is imported — a mismatch of builds renders nothing at all.
 process.env['NODE_ENV'] ??= 'production';
-await import('./main.js');
+// `ctidesk opener` (the agent's machine, issue 15) needs none of the desk: no config, no TUI.
+if (process.argv[2] === 'opener') await import('./browser/opener/opener-cli.js');
+else await import('./main.js');

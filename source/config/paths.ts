@@ -22,6 +22,8 @@ export interface Paths {
 	callIdFile: string;
 	/** Socket/lock of a running instance, found by `ctidesk attach`. */
 	runtimeDir: string;
+	/** The managed browser's own profile (cookies of the CRM, its windows): browser.mode "managed". */
+	browserProfileDir: string;
 }
 
 export interface ResolvePathsOptions {
@@ -84,6 +86,7 @@ export function resolvePaths({
 		journalFile: path.join(dataDir, 'pop-journal.jsonl'),
 		callIdFile: path.join(dataDir, 'call-id.json'),
 		runtimeDir: path.join(baseRuntimeDir, instance),
+		browserProfileDir: path.join(dataDir, 'browser-profile'),
 	};
 }
 

@@ -78,6 +78,15 @@ function list<Item extends z.ZodType>(item: Item, what: string) {
 
 const groups = () => list(id(), 'group ids (strings)');
 
+/**
+ * An Asterisk queue: its name, or {name, groupId} where groupId is what pops, status.cgi and the
+ * TUI show (the original interface's group number); a bare name is its own group id.
+ */
+function queue() {
+	const message = 'must be a queue name like "support" or {"name": "support", "groupId": "1"}';
+	return z.union([id(), z.strictObject({name: id(), groupId: id()})], {error: message});
+}
+
 function isHttpUrl(value: string): boolean {
 	if (!URL.canParse(value)) return false;
 	const url = new URL(value);
@@ -174,10 +183,75 @@ const commandName = z.string().regex(/^[a-z][a-z0-9:-]{0,39}$/, {
 
 const popModes = ['browser', 'hidden', 'off'] as const;
 
+// --- browser (issue 15): the managed browser, system browser or opener over SSH -------------
+
+const windowMessage =
+	'must be {"width", "height"} with optional "x", "y" (pixels), or text like "900x700" or "900x700+40+40"; "" for a tab';
+
+/** "900x700" or "900x700+40+40" (X11 geometry), the form the settings screen edits. */
+const windowGeometry = /^\s*(\d{1,5})\s*x\s*(\d{1,5})\s*(?:([+-]\d{1,5})\s*([+-]\d{1,5}))?\s*$/;
+
+/** A pop window's size and position; absent (or "") opens the pop as a tab. */
+function popWindow() {
+	const object = z.strictObject(
+		{
+			width: integer(200, 10_000),
+			height: integer(150, 10_000),
+			x: integer(-10_000, 10_000).optional(),
+			y: integer(-10_000, 10_000).optional(),
+		},
+		{error: windowMessage},
+	);
+	const geometry = z.string({error: windowMessage}).transform((value, context) => {
+		if (value.trim() === '') return undefined;
+		const match = windowGeometry.exec(value);
+		const parsed = match
+			? object.safeParse({
+					width: Number(match[1]),
+					height: Number(match[2]),
+					...(match[3] === undefined ? {} : {x: Number(match[3]), y: Number(match[4])}),
+				})
+			: null;
+		if (parsed?.success) return parsed.data;
+		context.addIssue({code: 'custom', input: value, message: windowMessage});
+		return z.NEVER;
+	});
+	return z.union([object, geometry], {error: windowMessage}).optional();
+}
+
+const browserModes = ['managed', 'system', 'remote'] as const;
+
+/** The "browser" section: how visible pops, the home page and hidden pops reach a browser. */
+function browserSection() {
+	return section({
+		/** managed: ctidesk drives a Chromium-family browser; system: the default browser; remote: `ctidesk opener` over SSH. */
+		mode: oneOf(browserModes).default('managed'),
+		/** managed: the Chromium/Chrome/Edge binary ('' = find one); system: a command with {url} ('' = the default browser). */
+		executable: text(1024, {allowEmpty: true}).default(''),
+		/** managed: run the browser without windows (tests, kiosks). */
+		headless: boolean().default(false),
+		/** A URL prefix of the CRM's login page: a hidden pop that ends there is "not logged in" ('' = recognise it by its password field). */
+		loginUrl: optionalHttpUrl().default(''),
+		remote: section({
+			/** The opener's port on the agent's machine, forwarded with `ssh -R 2226:127.0.0.1:2226`. */
+			port: port().default(2226),
+			/** The token `ctidesk opener` printed at setup ('' = no opener: pops show as links). */
+			token: z
+				.string({error: 'must be "" or the token ctidesk opener printed (letters, digits, - and _)'})
+				.regex(/^[A-Za-z0-9_-]{0,128}$/, {
+					error: 'must be "" or the token ctidesk opener printed (letters, digits, - and _)',
+				})
+				.default(''),
+		}),
+	});
+}
+
 function pop(defaultMode: (typeof popModes)[number]) {
 	return section({
 		url: optionalHttpUrl().default(''),
 		mode: oneOf(popModes).default(defaultMode),
+		/** Managed browser: open this pop as a window of this size and position (absent: a tab). */
+		window: popWindow(),
 	});
 }
 
@@ -244,7 +318,8 @@ export const configSchema = z.strictObject(
 						error: 'must be a channel like "PJSIP/1001" or "SIP/1001"',
 					})
 					.default('PJSIP/101'),
-				queues: list(id(), 'queue names').default(() => ['support']),
+				/** Queue names, or {name, groupId} to give CRMs the group number they expect. */
+				queues: list(queue(), 'queue names').default(() => ['support']),
 				outboundContext: id().default('outbound'),
 				transferContext: id().default('internal'),
 				/** Caller id for outbound calls; '' leaves it to the dialplan. */
@@ -292,7 +367,7 @@ export const configSchema = z.strictObject(
 			loginParams: oneOf(['sid', 'legacy']).default('sid'),
 			/** Also fire the ring pop when an outbound call starts dialing. */
 			ringOnDial: boolean().default(false),
-			/** '' opens the default browser; otherwise a command with {url}, e.g. 'chromium --app={url}'. */
+			/** Moved to browser.executable with browser.mode "system" (still read: source/browser/resolve-mode.ts). */
 			browserCommand: z
 				.string({error: 'must be "" (default browser) or a command containing {url}'})
 				.max(1024, {error: 'must be "" (default browser) or a command containing {url}'})
@@ -305,9 +380,10 @@ export const configSchema = z.strictObject(
 				.default(''),
 			/** Over SSH: also copy the pop URL to the local clipboard with OSC 52. */
 			clipboard: boolean().default(false),
-			/** Never start a browser (show a clickable link instead), e.g. on a server without one. */
+			/** Never start a browser (show a clickable link instead): what --no-browser sets; in a file, see browser.mode "remote". */
 			noBrowser: boolean().default(false),
 		}),
+		browser: browserSection(),
 		/** The preset CRM tabs. */
 		links: z
 			.array(entry({name: text(40, {allowEmpty: false}), url: httpUrl()}), {
@@ -339,6 +415,11 @@ export const configSchema = z.strictObject(
 			.default(() => ({})),
 		/** Log the agent out of the PBX when ctidesk quits. */
 		logoutOnExit: boolean().default(true),
+		/**
+		 * The terminal of an in-process desk went away (SIGHUP: a closed window, a dropped SSH
+		 * link): pause the agent with reason "desk closed" (any call stays up), or log out.
+		 */
+		onTerminalLost: oneOf(['pause', 'logout']).default('pause'),
 		// --- The agent's screen (issue 14): the ring and the labels shown for reasons and codes.
 		/** What a ring does in the terminal, so a desk in a background tab is not missed. */
 		ring: section({
@@ -389,6 +470,9 @@ export type ServerConfig = Config['server'];
 export type PopsConfig = Config['pops'];
 export type PopConfig = PopsConfig['home'];
 export type PopMode = PopConfig['mode'];
+export type PopWindowConfig = NonNullable<PopConfig['window']>;
+export type BrowserConfig = Config['browser'];
+export type BrowserMode = BrowserConfig['mode'];
 export type PopKind = 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup';
 export type LoginParams = PopsConfig['loginParams'];
 export type LinkConfig = Config['links'][number];

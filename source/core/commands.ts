@@ -1,8 +1,7 @@
 // check(state, command, capabilities) → Result: what is allowed now, with a readable refusal.
 // The session store runs this before a command reaches the driver, so a refused command
 // changes nothing anywhere.
-import type {Capabilities} from '../cti/driver.js';
-import type {AgentState, Command, Result, SessionState} from './types.js';
+import type {AgentState, Capabilities, Command, Result, SessionState} from './types.js';
 import {ok, refuse} from './types.js';
 
 const onCall: readonly AgentState[] = ['ringing', 'dialing', 'talking', 'held'];

@@ -1,14 +1,15 @@
-// Hands a pop to wherever its mode sends it: the browser (open, a configured command, or
-// $BROWSER), the durable outbox (hidden), or nowhere (off). Where no browser can open (no
+// Hands a pop to wherever its mode sends it: the browser (the managed browser or the opener
+// over SSH, per the browser section; else open, a configured command, or $BROWSER), the
+// durable outbox (hidden), or nowhere (off). Where no browser can open (no
 // display, --no-browser, or the launch fails) the pop is never dropped silently: it goes to
 // `onFallback`, which the TUI shows as a clickable OSC 8 link (and copies with OSC 52).
 import {spawn as nodeSpawn} from 'node:child_process';
 import openDefault from 'open';
 import {browserCommandArgv, browserEnvCommands} from './browser-command.js';
+import type {PopKind, PopMode} from '../config/schema.js';
 import {osc52} from './terminal-link.js';
 
-export type PopMode = 'browser' | 'hidden' | 'off';
-export type PopKind = 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup';
+export type {PopKind, PopMode};
 /** What became of a pop: opened in a browser, queued in the outbox, shown as a link, failed, or off. */
 export type LaunchOutcome = 'opened' | 'queued' | 'shown' | 'failed' | 'off';
 export type FallbackReason = 'no-browser' | 'no-display' | 'open-failed';
@@ -58,8 +59,17 @@ export interface SpawnedProcess {
 export type SpawnFunction = (command: string, args: string[]) => SpawnedProcess;
 export type OpenUrlFunction = (url: string) => Promise<unknown>;
 
+/**
+ * The browser section's routing (source/browser/browser-service.ts), read at every pop: managed
+ * and remote modes open visible pops themselves; system mode runs `command` like browserCommand.
+ */
+export interface BrowserRouting {
+	plan(): {mode: 'managed' | 'system' | 'remote'; command: string; linksOnly: boolean; why: string};
+	openVisible(request: {kind: PopKind; url: string}): Promise<{ok: true} | {ok: false; detail: string}>;
+}
+
 export interface LauncherOptions {
-	/** '' for the default browser; otherwise a command template with {url}. */
+	/** Without `browser`: '' for the default browser; otherwise a command template with {url}. */
 	browserCommand: string;
 	/** --no-browser: always show the link instead. */
 	noBrowser: boolean;
@@ -72,6 +82,8 @@ export interface LauncherOptions {
 	platform?: NodeJS.Platform;
 	openUrl?: OpenUrlFunction;
 	spawn?: SpawnFunction;
+	/** The browser section (issue 15); without it the launcher works as before (system mode). */
+	browser?: BrowserRouting;
 }
 
 export interface Launcher {
@@ -145,10 +157,17 @@ export function createLauncher(options: LauncherOptions): Launcher {
 
 	async function openInBrowser(request: LaunchRequest): Promise<LaunchResult> {
 		if (options.noBrowser) return fallback(request, 'no-browser', null);
-		if (options.browserCommand !== '') {
+		const plan = options.browser?.plan();
+		if (plan?.linksOnly) return fallback(request, 'no-browser', plan.why);
+		if (options.browser && plan && plan.mode !== 'system') {
+			const result = await options.browser.openVisible({kind: request.kind, url: request.url});
+			return result.ok ? opened : fallback(request, 'open-failed', result.detail);
+		}
+		const command = plan ? plan.command : options.browserCommand;
+		if (command !== '') {
 			let argv: string[];
 			try {
-				argv = browserCommandArgv(options.browserCommand, request.url);
+				argv = browserCommandArgv(command, request.url);
 			} catch (error) {
 				return fallback(request, 'open-failed', describe(error));
 			}

@@ -21,11 +21,12 @@
 //   a request but before its `done` line was written resends that one item once (after power
 //   loss: before the line was fsync'd): the CRM sees at most one duplicate, and only in that
 //   window. Once `done` is on disk it is never resent.
-import {mkdir, open, readFile} from 'node:fs/promises';
+import {mkdir, open} from 'node:fs/promises';
 import type {FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Clock, TimerHandle} from '../cti/driver.js';
-import {syncDirectory, writeAtomic} from './durable-file.js';
+import {readJsonLines, toJsonLines} from '../storage/jsonl.js';
+import {syncDirectory, writeFileAtomic} from '../storage/atomic-write.js';
 
 export interface OutboxCookieJar {
 	cookieHeader(url: string): Promise<string>;
@@ -74,14 +75,27 @@ export interface Outbox {
 	subscribe(listener: () => void): () => void;
 	/** Called when an item is delivered or given up. */
 	onSettled(listener: (settlement: OutboxSettlement) => void): () => void;
+	/**
+	 * Sends every item waiting for a retry now, instead of at its backoff time: the reason it
+	 * failed may be gone (the agent just logged in to the CRM in the managed browser).
+	 */
+	retryNow(): void;
 	/** Stops timers and in-flight requests (they stay pending for the next start) and closes the log. */
 	close(): Promise<void>;
 }
+
+/**
+ * Delivers one item another way than fetch (the managed browser's hidden page, issue 15). Its
+ * verdict follows the same rules; it may retry what fetch would give up (a CRM asking to log in).
+ */
+export type OutboxTransport = (url: string, signal: AbortSignal) => Promise<Verdict>;
 
 export interface OutboxOptions {
 	dir: string;
 	clock: Clock;
 	fetch?: typeof globalThis.fetch;
+	/** Read at every attempt: a transport to use instead of fetch, or null for fetch. */
+	transport?: () => OutboxTransport | null;
 	cookieJar?: OutboxCookieJar;
 	activity?: OutboxActivity;
 	backoff?: {initialMs: number; maxMs: number};
@@ -108,7 +122,7 @@ interface Busy {
 	controller: AbortController | null;
 }
 
-type Verdict =
+export type Verdict =
 	| {type: 'delivered'; status: number}
 	| {type: 'retry'; reason: string; retryAfterMs: number | null}
 	| {type: 'failed'; status: number | null; reason: string};
@@ -131,7 +145,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 	let finishedInLog = loaded.finished;
 
 	// Rewrite at start: drops finished items and a torn last line before new lines follow it.
-	await writeAtomic(file, serialiseLive());
+	await writeFileAtomic(file, serialiseLive());
 	finishedInLog = 0;
 	let handle: FileHandle | null = await open(file, 'a', 0o600);
 	await syncDirectory(options.dir);
@@ -187,14 +201,14 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 			lines.push({op: 'add', ...rest}, {op: 'failed', id: item.id, at: failedAt, status: null, reason});
 		}
 		for (const item of pending.values()) lines.push({op: 'add', ...item});
-		return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+		return toJsonLines(lines);
 	}
 
 	async function compact() {
 		try {
 			await handle?.close();
 			handle = null;
-			await writeAtomic(file, serialiseLive());
+			await writeFileAtomic(file, serialiseLive());
 			finishedInLog = 0;
 		} catch (error) {
 			report('error', `outbox compaction failed: ${describe(error)}`);
@@ -295,7 +309,9 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 		const controller = new AbortController();
 		busy.controller = controller;
 		const timer = clock.setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+		const transport = options.transport?.() ?? null;
 		try {
+			if (transport) return await transport(url, controller.signal);
 			const headers: Record<string, string> = {accept: 'text/html,application/json;q=0.9,*/*;q=0.8'};
 			const cookie = options.cookieJar ? await options.cookieJar.cookieHeader(url) : '';
 			if (cookie !== '') headers.cookie = cookie;
@@ -349,6 +365,16 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 			settledListeners.add(listener);
 			return () => settledListeners.delete(listener);
 		},
+		retryNow() {
+			for (const [group, busy] of busyGroups) {
+				if (busy.timer === null) continue;
+				clock.clearTimeout(busy.timer);
+				busy.timer = null;
+				retryTimes.delete(group);
+				void attempt(group, busy);
+			}
+			changed();
+		},
 		async close() {
 			if (closed) return;
 			closed = true;
@@ -389,27 +415,18 @@ function isHttpUrl(url: string): boolean {
 	}
 }
 
+function isLogRecord(value: unknown): value is LogRecord {
+	return typeof value === 'object' && value !== null && typeof (value as {id?: unknown}).id === 'number';
+}
+
 async function load(file: string): Promise<{pending: OutboxItem[]; failed: FailedItem[]; finished: number; maxId: number}> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {pending: [], failed: [], finished: 0, maxId: 0};
-		throw error;
-	}
+	// A line torn by a crash mid-write is skipped: its item was never acknowledged.
+	const {records} = await readJsonLines(file, isLogRecord);
 	const items = new Map<number, OutboxItem>();
 	const failed = new Map<number, FailedItem>();
 	let finished = 0;
 	let maxId = 0;
-	for (const line of text.split('\n')) {
-		if (line.trim() === '') continue;
-		let record: LogRecord;
-		try {
-			record = JSON.parse(line) as LogRecord;
-		} catch {
-			continue; // a line torn by a crash mid-write: its item was never acknowledged
-		}
-		if (typeof record.id !== 'number') continue;
+	for (const record of records) {
 		maxId = Math.max(maxId, record.id);
 		if (record.op === 'add') {
 			if (typeof record.url === 'string' && typeof record.kind === 'string') {

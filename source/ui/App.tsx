@@ -140,6 +140,7 @@ export function App({desk, onExit, onRedraw, terminal = {colour: true, tmux: fal
 				session={session}
 				server={server}
 				pendingPops={pops.pendingHidden}
+				browser={pops.browser}
 				now={now}
 				t={t}
 				translate={translate}

@@ -11,7 +11,8 @@ export type Overlay =
 	| {kind: 'consult-action'; selected: number}
 	| {kind: 'away'; selected: number}
 	| {kind: 'help'}
-	| {kind: 'quit'}
+	/** `callUp`: a call is up, and quitting stops following it (it stays up on the phone). */
+	| {kind: 'quit'; callUp?: boolean}
 	| {kind: 'quit-attached'}
 	| {
 			kind: 'command';

@@ -129,15 +129,16 @@ export function startAction(state: UiState, action: UiAction, context: KeyContex
 		}
 		case 'settings':
 			if (!context.admin) return {state, effects: [{type: 'notice', key: 'settings.remote', level: 'warn'}]};
-			return open(
-				context.admin.hasPassword
-					? {kind: 'admin-password', value: '', error: null}
-					: {kind: 'admin-new', value: '', first: null, error: null},
-			);
+			// The installer sets the admin password (ctidesk set-admin-password), never the first person to press s.
+			if (!context.admin.hasPassword)
+				return {state, effects: [{type: 'notice', key: 'settings.noAdminPassword', level: 'warn'}]};
+			return open({kind: 'admin-password', value: '', error: null});
 		case 'help':
 			return open({kind: 'help'});
 		case 'quit':
 			if (context.mode === 'attached') return open({kind: 'quit-attached'});
+			// A call up: always ask first, whatever logoutOnExit says (issue 12: nothing may drop it unasked).
+			if (session.call) return open({kind: 'quit', callUp: true});
 			if (session.agent.state !== 'logged-out' && settings.logoutOnExit) return open({kind: 'quit'});
 			return {state, effects: [{type: 'exit', choice: 'stop'}]};
 		case 'detach':

@@ -128,3 +128,30 @@ describe('the ctidesk command', () => {
 		},
 	);
 });
+
+describe('ctidesk set-admin-password', () => {
+	it('sets the admin password from stdin in the config file, changing nothing else', () => {
+		const env = dirs();
+		const file = join(env.root, 'ctidesk.json');
+		writeFileSync(file, '{"language": "zh-CN"}\n');
+		const result = spawnSync(process.execPath, [cli, 'set-admin-password', '--config', file], {
+			env: {...process.env, ...env},
+			input: 'install3r\n',
+		});
+		expect(result.stderr.toString()).toBe('');
+		expect(result.status).toBe(0);
+		const saved = JSON.parse(readFileSync(file, 'utf8')) as {language: string; admin: {passwordHash: string}; server: {port: number}};
+		expect(saved.language).toBe('zh-CN');
+		expect(saved.admin.passwordHash).toMatch(/^scrypt\$/);
+	});
+
+	it('refuses a password shorter than 4 characters and leaves the file alone', () => {
+		const env = dirs();
+		const file = join(env.root, 'ctidesk.json');
+		writeFileSync(file, '{}\n');
+		const result = spawnSync(process.execPath, [cli, 'set-admin-password', '--config', file], {env: {...process.env, ...env}, input: 'abc'});
+		expect(result.status).toBe(2);
+		expect(result.stderr.toString()).toContain('at least 4 characters');
+		expect(readFileSync(file, 'utf8')).toBe('{}\n');
+	});
+});

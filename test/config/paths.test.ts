@@ -14,7 +14,7 @@ afterEach(() => {
 	fs.rmSync(root, {recursive: true, force: true});
 });
 
-const everyFile = ['historyFile', 'journalFile', 'callIdFile', 'outboxDir'] as const;
+const everyFile = ['historyFile', 'journalFile', 'callIdFile', 'outboxDir', 'browserProfileDir'] as const;
 
 describe('resolvePaths', () => {
 	it.runIf(process.platform === 'linux')(
@@ -39,6 +39,7 @@ describe('resolvePaths', () => {
 					journalFile: path.join(root, 'data', 'ctidesk', 'pop-journal.jsonl'),
 					callIdFile: path.join(root, 'data', 'ctidesk', 'call-id.json'),
 					runtimeDir: path.join(root, 'run', 'ctidesk'),
+					browserProfileDir: path.join(root, 'data', 'ctidesk', 'browser-profile'),
 				});
 			} finally {
 				vi.unstubAllEnvs();

@@ -61,6 +61,13 @@ describe('defaults', () => {
 				clipboard: false,
 				noBrowser: false,
 			},
+			browser: {
+				mode: 'managed',
+				executable: '',
+				headless: false,
+				loginUrl: '',
+				remote: {port: 2226, token: ''},
+			},
 			links: [],
 			reasons: ['break', 'lunch', 'meeting', 'training'],
 			dispositions: ['resolved', 'callback', 'escalated', 'no-action'],
@@ -68,6 +75,7 @@ describe('defaults', () => {
 			language: 'en',
 			keys: {},
 			logoutOnExit: true,
+			onTerminalLost: 'pause',
 			ring: {bell: true, notify: true, title: true},
 			labels: {},
 			log: {level: 'info'},
@@ -93,6 +101,16 @@ describe('defaults', () => {
 });
 
 describe('partial config', () => {
+	it('takes queues as names or as {name, groupId}, and pauses on a lost terminal by default', () => {
+		const result = parseConfig({
+			pbx: {asterisk: {queues: ['sales', {name: 'support', groupId: '1'}]}},
+		});
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.config.pbx.asterisk.queues).toEqual(['sales', {name: 'support', groupId: '1'}]);
+		expect(result.config.onTerminalLost).toBe('pause');
+	});
+
 	it('merges over the defaults at any depth', () => {
 		const result = parseConfig({
 			pbx: {asterisk: {host: 'pbx.example.com'}},
@@ -171,6 +189,16 @@ describe('bad values', () => {
 			'port fractional',
 			{pbx: {asterisk: {port: 50.5}}},
 			'config.json: pbx.asterisk.port = 50.5 — must be an integer from 1 to 65535',
+		],
+		[
+			'queue neither a name nor {name, groupId}',
+			{pbx: {asterisk: {queues: [{name: 'support'}]}}},
+			'config.json: pbx.asterisk.queues[0] = {"name":"support"} — must be a queue name like "support" or {"name": "support", "groupId": "1"}',
+		],
+		[
+			'onTerminalLost unknown',
+			{onTerminalLost: 'hangup'},
+			'config.json: onTerminalLost = "hangup" — must be one of "pause", "logout"',
 		],
 		[
 			'driver unknown',
@@ -405,5 +433,67 @@ describe('the screen keys: ring and labels', () => {
 		expect(bad.ok).toBe(false);
 		expect(!bad.ok && bad.message).toContain('labels.zh-CN.lunch = ""');
 		expect(validateConfig({labels: {fr: {}}}).ok).toBe(false);
+	});
+});
+
+describe('the browser section and pop windows (issue 15)', () => {
+	it('takes the three modes and the opener settings', () => {
+		const result = validateConfig({browser: {mode: 'remote', remote: {port: 3000, token: 'a-B_9abcdefghijklmnop'}}});
+		expect(result.ok && result.config.browser).toEqual({
+			mode: 'remote',
+			executable: '',
+			headless: false,
+			loginUrl: '',
+			remote: {port: 3000, token: 'a-B_9abcdefghijklmnop'},
+		});
+	});
+
+	it.each([
+		[{browser: {mode: 'chrome'}}, 'config.json: browser.mode = "chrome" — must be one of "managed", "system", "remote"'],
+		[{browser: {remote: {port: 0}}}, 'config.json: browser.remote.port = 0 — must be an integer from 1 to 65535'],
+		[{browser: {remote: {token: 'has space'}}}, 'config.json: browser.remote.token = "has space" — must be "" or the token ctidesk opener printed (letters, digits, - and _)'],
+		[{browser: {loginUrl: 'file:///etc'}}, 'config.json: browser.loginUrl = "file:///etc" — must be "" (none) or an absolute http:// or https:// URL'],
+		[{browser: {headless: 'yes'}}, 'config.json: browser.headless = "yes" — must be true or false'],
+	])('refuses %j with a message naming the key', (input, message) => {
+		expect(messageFor(input)).toBe(message);
+	});
+
+	it('reads a pop window as an object or as "WIDTHxHEIGHT+X+Y" (the settings screen), and "" as none', () => {
+		const parse = (window: unknown) => {
+			const result = validateConfig({pops: {answer: {url: 'https://crm.example/a', mode: 'browser', window}}});
+			if (!result.ok) throw new Error(result.message);
+			return result.config.pops.answer.window;
+		};
+		expect(parse({width: 900, height: 700, x: 40, y: 40})).toEqual({width: 900, height: 700, x: 40, y: 40});
+		expect(parse('900x700+40+40')).toEqual({width: 900, height: 700, x: 40, y: 40});
+		expect(parse(' 1024 x 768 ')).toEqual({width: 1024, height: 768});
+		expect(parse('800x600-10+0')).toEqual({width: 800, height: 600, x: -10, y: 0});
+		expect(parse('')).toBeUndefined();
+		expect(parse(undefined)).toBeUndefined();
+	});
+
+	it('names the bad field of a pop window object', () => {
+		expect(messageFor({pops: {answer: {window: {width: 50, height: 700}}}})).toBe(
+			'config.json: pops.answer.window.width = 50 — must be an integer from 200 to 10000',
+		);
+		expect(messageFor({pops: {answer: {window: {width: 900, height: 700, depth: 1}}}})).toContain(
+			'pops.answer.window.depth — unknown key',
+		);
+	});
+
+	it.each([['900'], ['axb'], ['50x700'], [{width: 900}], [7]])(
+		'refuses the pop window %j, saying what is allowed',
+		(window) => {
+			expect(messageFor({pops: {answer: {window}}})).toContain(
+				'pops.answer.window',
+			);
+			expect(messageFor({pops: {answer: {window}}})).toContain('"900x700+40+40"');
+		},
+	);
+
+	it('round-trips a window through JSON (the saved file)', () => {
+		const result = validateConfig({pops: {ring: {window: '900x700+40+40'}}});
+		if (!result.ok) throw new Error(result.message);
+		expect(configSchema.parse(JSON.parse(JSON.stringify(result.config)))).toEqual(result.config);
 	});
 });

@@ -235,3 +235,62 @@ describe('with a real process', () => {
 		expect(fallbacks[0]!.detail).toMatch(/ENOENT/);
 	});
 });
+
+describe('the browser section (issue 15)', () => {
+	type Plan = ReturnType<NonNullable<LauncherOptions['browser']>['plan']>;
+	function routing(plan: Plan, answer: {ok: true} | {ok: false; detail: string} = {ok: true}) {
+		const visible: Array<{kind: string; url: string}> = [];
+		return {
+			visible,
+			browser: {
+				plan: () => plan,
+				openVisible: (request: {kind: 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup'; url: string}) => {
+					visible.push(request);
+					return Promise.resolve(answer);
+				},
+			},
+		};
+	}
+
+	it.each(['managed', 'remote'] as const)('hands visible pops to the %s browser, not to open()', async (mode) => {
+		const {browser, visible} = routing({mode, command: '', linksOnly: false, why: mode});
+		const {launcher, opened, fallbacks} = setup({browser});
+		expect(await launcher.launch(ring)).toEqual({outcome: 'opened', detail: null});
+		expect(visible).toEqual([{kind: 'ring', url}]);
+		expect(opened).toEqual([]);
+		expect(fallbacks).toEqual([]);
+	});
+
+	it('shows the link at once when the managed browser or the opener fails', async () => {
+		const {browser} = routing({mode: 'remote', command: '', linksOnly: false, why: 'remote'}, {ok: false, detail: 'no opener on 127.0.0.1:2226'});
+		const {launcher, fallbacks} = setup({browser});
+		expect(await launcher.launch(ring)).toEqual({outcome: 'shown', detail: 'no opener on 127.0.0.1:2226'});
+		expect(fallbacks).toMatchObject([{id: 1, kind: 'ring', url, reason: 'open-failed', late: false}]);
+	});
+
+	it('shows links only, saying why, when the plan says so (remote without a token)', async () => {
+		const why = 'remote: no opener token set (browser.remote.token): pops show as links';
+		const {browser, visible} = routing({mode: 'remote', command: '', linksOnly: true, why});
+		const {launcher, fallbacks} = setup({browser});
+		expect(await launcher.launch(ring)).toEqual({outcome: 'shown', detail: why});
+		expect(visible).toEqual([]);
+		expect(fallbacks).toMatchObject([{reason: 'no-browser', detail: why}]);
+	});
+
+	it('runs the system mode command from the plan (the moved pops.browserCommand)', async () => {
+		const spawned = fakeSpawn();
+		const {browser} = routing({mode: 'system', command: 'firefox --new-window {url}', linksOnly: false, why: 'system'});
+		const {launcher, opened} = setup({browser, spawn: spawned.spawn, browserCommand: 'ignored {url}'});
+		expect(await launcher.launch(ring)).toEqual({outcome: 'opened', detail: null});
+		expect(spawned.calls.map((call) => [call.command, ...call.args])).toEqual([['firefox', '--new-window', url]]);
+		expect(opened).toEqual([]);
+	});
+
+	it('still queues hidden pops in the outbox (the outbox picks the transport)', async () => {
+		const {browser, visible} = routing({mode: 'managed', command: '', linksOnly: false, why: 'managed'});
+		const {launcher, queued} = setup({browser});
+		expect(await launcher.launch({...ring, mode: 'hidden'})).toEqual({outcome: 'queued', detail: null});
+		expect(queued).toEqual([{kind: 'ring', url, callId: ring.callId}]);
+		expect(visible).toEqual([]);
+	});
+});

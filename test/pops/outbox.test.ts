@@ -417,3 +417,36 @@ describe('cookies', () => {
 		expect(errors[0]).toMatch(/corrupt/);
 	});
 });
+
+describe('another transport (the managed browser, issue 15)', () => {
+	it('delivers through the transport it is given at each attempt, retries what it says, and sends waiting items at once on retryNow', async () => {
+		const verdicts = [
+			{type: 'retry' as const, reason: 'the CRM answered HTTP 401: log in to the CRM in the main window', retryAfterMs: null},
+			{type: 'delivered' as const, status: 200},
+		];
+		const seen: string[] = [];
+		const outbox = await open({
+			backoff: {initialMs: 60_000, maxMs: 60_000},
+			transport: () => async (url) => {
+				seen.push(url);
+				return verdicts.shift()!;
+			},
+		});
+		const item = await outbox.enqueue(pop('ring', 'C1'));
+		const waiting = await until(outbox, waitingForRetry);
+		expect(waiting.lastError).toBe('ring pop for C1: the CRM answered HTTP 401: log in to the CRM in the main window');
+		expect(crm.requests).toEqual([]);
+		// Without retryNow the next attempt would be a minute away (the fake clock does not move).
+		outbox.retryNow();
+		await until(outbox, drained);
+		expect(seen).toEqual([item.url, item.url]);
+		expect(outbox.settled).toEqual([{item, outcome: 'delivered', status: 200}]);
+	});
+
+	it('uses fetch when the transport getter gives none', async () => {
+		const outbox = await open({transport: () => null});
+		await outbox.enqueue(pop('ring', 'C2'));
+		await until(outbox, drained);
+		expect(crm.requests.map((request) => request.path)).toEqual(['/ring']);
+	});
+});

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {act} from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
+import {hashPassword} from '../../source/config/password.js';
 import {App, type AppProps} from '../../source/ui/App.js';
 import {keys, renderApp, type RenderedApp} from '../helpers/render-app.js';
 import {createTestDesk, type TestDesk} from '../helpers/test-desk.js';
@@ -55,6 +56,26 @@ async function oneCall(app: RenderedApp) {
 }
 
 describe('the TUI over the real session and simulator', () => {
+	it('asks before quitting while a call is up, even when quitting would not log out', async () => {
+		const {ui, quits, test: desk} = await start({logoutOnExit: false});
+		await login(ui);
+		await ui.press('r', 'i');
+		await advance(2000);
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p');
+		await ui.waitForFrame(/◉ TALKING/);
+		await ui.press('q');
+		await ui.waitForFrame('A call is up. Quit anyway?');
+		await ui.press('n');
+		await ui.waitForFrame((frame) => !frame.includes('A call is up'));
+		expect(quits).toEqual([]);
+		expect(desk.desk.session.getSnapshot().call).not.toBeNull();
+		await ui.press('q');
+		await ui.waitForFrame('A call is up. Quit anyway?');
+		await ui.press('y');
+		expect(quits).toEqual(['stop-logout']);
+	});
+
 	it('works a whole inbound call with the default keys: login → ready → ring → answer → hang up → wrap-up → ready', async () => {
 		const {ui} = await start();
 		expect(ui.lastFrame()).toContain('LOGGED OUT');
@@ -271,22 +292,18 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.waitForFrame('LOGGED OUT');
 	});
 
-	it('opens the settings behind the admin password, with labels in sections, and saves atomically', async () => {
+	it('opens the settings behind the admin password set by the installer, with labels in sections, and saves atomically', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-ui-'));
 		const file = join(dir, 'config.json');
-		const {ui} = await start({}, {columns: 80, rows: 24}, file);
+		const {ui} = await start({admin: {passwordHash: hashPassword('secret1')}}, {columns: 80, rows: 24}, file);
 		await ui.press('s');
-		await ui.waitForFrame('Set an admin password');
-		await ui.type('secret1');
-		await ui.press(keys.enter);
-		await ui.waitForFrame('Repeat the admin password');
+		await ui.waitForFrame('Admin password');
 		await ui.type('secret1');
 		await ui.press(keys.enter);
 		const settings = await ui.waitForFrame('Home page URL');
 		expect(settings).toContain('Screen pops');
 		expect(settings).not.toContain('pops.home.url');
 		expect(settings).toMatch(/↓ 1\/\d+/);
-		expect(JSON.parse(readFileSync(file, 'utf8')).admin.passwordHash).toMatch(/^scrypt\$/);
 		await ui.press(keys.enter);
 		await ui.type('https://crm.example.com/home');
 		await ui.press(keys.enter);
@@ -306,6 +323,14 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.type('wrong');
 		await ui.press(keys.enter);
 		await ui.waitForFrame('Wrong admin password');
+	});
+
+	it('says how to set the admin password when none is set, instead of letting the first person set one', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-ui-'));
+		const {ui} = await start({}, {columns: 80, rows: 24}, join(dir, 'config.json'));
+		await ui.press('s');
+		await ui.waitForFrame('ctidesk set-admin-password');
+		expect(ui.lastFrame()).not.toContain('pops.home.url');
 	});
 
 	it('lists the keys and the : commands in the help overlay and closes it with Esc', async () => {

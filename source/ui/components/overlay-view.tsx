@@ -134,7 +134,9 @@ export function OverlayView({overlay, settings, bindings, label, translate = (te
 					<Text wrap="wrap">
 						{overlay.kind === 'reconnect'
 							? t('settings.reconnectAsk', {file: overlay.file})
-							: t(overlay.kind === 'quit' ? 'prompt.quitConfirm' : 'prompt.quitAttached')}
+							: overlay.kind === 'quit-attached'
+								? t('prompt.quitAttached')
+								: t(overlay.callUp ? 'prompt.quitWithCall' : 'prompt.quitConfirm')}
 					</Text>
 				</Box>
 			);

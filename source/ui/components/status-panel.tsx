@@ -12,6 +12,8 @@ export interface StatusPanelProps {
 	session: SessionState;
 	server: ServerView;
 	pendingPops: number;
+	/** Which browser mode is active and why (issue 15), e.g. "managed: /usr/bin/chromium". */
+	browser?: {why: string} | undefined;
 	now: number;
 	t: Translate;
 	/** The PBX's message in the agent's language. */
@@ -21,7 +23,16 @@ export interface StatusPanelProps {
 
 export const statusPanelRows = 2;
 
-export function StatusPanel({session, server, pendingPops, now, t, translate = (text) => text, width}: StatusPanelProps) {
+export function StatusPanel({
+	session,
+	server,
+	pendingPops,
+	browser,
+	now,
+	t,
+	translate = (text) => text,
+	width,
+}: StatusPanelProps) {
 	const {agent, pbx} = session;
 	const identity = agent.identity;
 	const counters = shiftCounters(session.shift, now);
@@ -36,6 +47,12 @@ export function StatusPanel({session, server, pendingPops, now, t, translate = (
 				{!pbx.connected && pbx.message ? <Text color="red"> ({truncateToWidth(translate(pbx.message), 36)})</Text> : null}{' '}
 				<Text dimColor>{symbols.separator}</Text> {t('label.api')}{' '}
 				{server.on ? <Text color="green">:{server.port}</Text> : <Text color="red">{t('label.off')}</Text>}
+				{browser ? (
+					<Text dimColor>
+						{' '}
+						{symbols.separator} {browser.why}
+					</Text>
+				) : null}
 				{pendingPops > 0 ? (
 					<Text color="yellow">
 						{' '}

@@ -87,6 +87,8 @@ export const en = {
 	'prompt.newAdminPassword': 'Set an admin password (first run)',
 	'prompt.confirmAdminPassword': 'Repeat the admin password',
 	'prompt.quitConfirm': 'You are logged in. Log out and quit? (y/n)',
+	'prompt.quitWithCall':
+		'A call is up. Quit anyway? The call stays up on your phone, but ctidesk stops following it (no hangup pop, no wrap-up) and pauses you in the queue. (y/n)',
 	'prompt.enterEsc': 'Enter to confirm · Esc to cancel',
 	'help.title': 'Keys',
 	'help.close': 'Esc or ? closes this help.',
@@ -97,6 +99,7 @@ export const en = {
 	'settings.savedRestart': 'Settings saved to {file}. PBX and port changes apply at the next start.',
 	'settings.wrongPassword': 'Wrong admin password.',
 	'settings.mismatch': 'The two passwords differ.',
+	'settings.noAdminPassword': 'No admin password: the installer runs ctidesk set-admin-password',
 	'settings.tooShort': 'Use at least 4 characters.',
 	'message.loggedIn': 'Logged in as {user}.',
 	'cause.customer-hangup': 'customer hung up',

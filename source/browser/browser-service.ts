@@ -1,0 +1,188 @@
+// The browser side of pops, per mode (issue 15): which mode is active and why, visible pops and
+// the home page in the managed browser or through the opener, and hidden pops through the
+// managed browser's hidden pages. Settings are read through a getter at every pop, so a config
+// saved in the settings screen applies to the next pop.
+import type {BrowserConfig, PopWindowConfig} from '../config/schema.js';
+import type {OutboxTransport} from '../pops/outbox.js';
+import {findChromiumFamily} from './find-browser.js';
+import {createHiddenPages} from './hidden-pages.js';
+import {createMainWindow} from './main-window.js';
+import {createManagedBrowser, type BrowserActivity, type LaunchContext, type ManagedBrowser} from './managed-browser.js';
+import {createOpenerClient, type OpenerClient} from './opener/opener-client.js';
+import {resolveBrowserMode, type BrowserPlan, type BrowserSettingsInput} from './resolve-mode.js';
+import type {LockProbe} from './profile-lock.js';
+
+type PopKind = 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup';
+
+/** What the service reads of the config (Config satisfies it). */
+export interface BrowserServiceSettings extends BrowserSettingsInput {
+	browser: BrowserConfig;
+	pops: BrowserSettingsInput['pops'] & Partial<Record<PopKind, {window?: PopWindowConfig | undefined}>>;
+	links: ReadonlyArray<{url: string}>;
+}
+
+/** The status panel's line: the active mode and why. */
+export interface BrowserStatus {
+	mode: BrowserPlan['mode'];
+	why: string;
+	/** The managed browser is up right now. */
+	running: boolean;
+}
+
+export type VisibleResult = {ok: true} | {ok: false; detail: string};
+
+export interface BrowserServiceOptions {
+	settings: () => BrowserServiceSettings;
+	/** The managed browser's profile (in ctidesk's data dir). */
+	profileDir: string;
+	/** The agent is logged in (the home page then gets the link tabs). */
+	isLoggedIn: () => boolean;
+	/** True for a URL of this desk's own login.cgi. */
+	isLoginCgi: (url: string) => boolean;
+	activity?: BrowserActivity;
+	env?: NodeJS.ProcessEnv;
+	platform?: NodeJS.Platform;
+	findBrowser?: (executable: string) => string | null;
+	launch?: LaunchContext;
+	lockProbe?: LockProbe;
+	opener?: OpenerClient;
+}
+
+export interface BrowserService {
+	plan(): BrowserPlan;
+	/** Opens a visible pop or the home page (managed or remote mode). */
+	openVisible(request: {kind: PopKind; url: string}): Promise<VisibleResult>;
+	/** For the outbox: deliver hidden pops in the managed browser (null: fetch, as before). */
+	hiddenTransport(): OutboxTransport | null;
+	getSnapshot(): BrowserStatus;
+	subscribe(listener: () => void): () => void;
+	/**
+	 * A page of the main window loaded (at most every 2 s): hidden pops waiting because the CRM
+	 * asked for a login can be retried now rather than at their backoff time.
+	 */
+	onMainWindowLoaded(listener: () => void): () => void;
+	/** The managed browser itself (tests, bench). */
+	managed: ManagedBrowser;
+	mainWindow: ReturnType<typeof createMainWindow>;
+	close(): Promise<void>;
+}
+
+export function createBrowserService(options: BrowserServiceOptions): BrowserService {
+	const env = options.env ?? process.env;
+	const platform = options.platform ?? process.platform;
+	const findBrowser = options.findBrowser ?? ((executable: string) => findChromiumFamily({executable, env, platform}));
+	const told = new Set<string>();
+	let planFor: {settings: BrowserServiceSettings; plan: BrowserPlan} | null = null;
+
+	function plan(): BrowserPlan {
+		const settings = options.settings();
+		if (planFor?.settings === settings) return planFor.plan;
+		const next = resolveBrowserMode(settings, {findBrowser, env, platform});
+		const changedMode = planFor !== null && planFor.plan.why !== next.why;
+		planFor = {settings, plan: next};
+		for (const notice of next.notices) {
+			if (told.has(notice)) continue;
+			told.add(notice);
+			options.activity?.add('warn', 'browser', notice);
+		}
+		if (changedMode) {
+			options.activity?.add('info', 'browser', `Browser: ${next.why}`);
+			if (next.mode !== 'managed') void managed.close();
+		}
+		updateStatus(next);
+		return next;
+	}
+
+	const managed = createManagedBrowser({
+		profileDir: options.profileDir,
+		settings: () => ({executable: plan().executable ?? '', headless: options.settings().browser.headless}),
+		launch: options.launch,
+		activity: options.activity,
+		lockProbe: options.lockProbe,
+	});
+	const mainWindow = createMainWindow(managed, {isLoginCgi: options.isLoginCgi});
+	const hidden = createHiddenPages(managed);
+	const opener = options.opener ?? createOpenerClient();
+
+	// --- status -------------------------------------------------------------------------------
+	const listeners = new Set<() => void>();
+	let status: BrowserStatus | null = null;
+	function updateStatus(current: BrowserPlan) {
+		const next: BrowserStatus = {mode: current.mode, why: current.why, running: managed.running()};
+		if (status && status.mode === next.mode && status.why === next.why && status.running === next.running) return;
+		status = next;
+		for (const listener of listeners) listener();
+	}
+	managed.onSession((session) => {
+		updateStatus(plan());
+		session.context.on('close', () => updateStatus(plan()));
+	});
+
+	function windowFor(kind: PopKind): PopWindowConfig | null {
+		return options.settings().pops[kind]?.window ?? null;
+	}
+
+	async function openVisible({kind, url}: {kind: PopKind; url: string}): Promise<VisibleResult> {
+		const current = plan();
+		try {
+			if (current.mode === 'remote') {
+				const {remote} = options.settings().browser;
+				return await opener.open({port: remote.port, token: remote.token, url, window: windowFor(kind)});
+			}
+			const settings = options.settings();
+			// The Links tab opens a preset link with kind 'home': that is a tab, not a new layout.
+			if (kind === 'home' && !settings.links.some((link) => link.url === url)) {
+				await mainWindow.show(url, {loggedIn: options.isLoggedIn(), links: settings.links.map((link) => link.url)});
+			} else {
+				await managed.openTarget(url, windowFor(kind));
+			}
+			return {ok: true};
+		} catch (error) {
+			return {ok: false, detail: `${current.mode} browser: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`};
+		}
+	}
+
+	const loadedListeners = new Set<() => void>();
+	let lastLoadedAt = -Infinity;
+	let loadedTimer: NodeJS.Timeout | null = null;
+	// At most one call every 2 s, the last load of a burst included (login form → redirect → home).
+	mainWindow.onNavigated(() => {
+		if (loadedTimer) return;
+		loadedTimer = setTimeout(
+			() => {
+				loadedTimer = null;
+				lastLoadedAt = Date.now();
+				for (const listener of loadedListeners) listener();
+			},
+			Math.max(0, lastLoadedAt + 2000 - Date.now()),
+		);
+		loadedTimer.unref();
+	});
+
+	return {
+		plan,
+		openVisible,
+		onMainWindowLoaded(listener) {
+			loadedListeners.add(listener);
+			return () => loadedListeners.delete(listener);
+		},
+		hiddenTransport() {
+			if (plan().mode !== 'managed') return null;
+			return (url, signal) => hidden.deliver(url, {loginUrl: options.settings().browser.loginUrl, signal, timeoutMs: 10_000});
+		},
+		getSnapshot() {
+			if (!status) plan();
+			return status!;
+		},
+		subscribe(listener) {
+			listeners.add(listener);
+			return () => listeners.delete(listener);
+		},
+		managed,
+		mainWindow,
+		close() {
+			if (loadedTimer) clearTimeout(loadedTimer);
+			return managed.close();
+		},
+	};
+}

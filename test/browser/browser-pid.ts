@@ -1,0 +1,11 @@
+// The pid of the browser holding a profile: Chromium's SingletonLock is a symlink to "<host>-<pid>".
+import {readlinkSync} from 'node:fs';
+import {join} from 'node:path';
+
+export function browserPid(profileDir: string): number | null {
+	try {
+		return Number(readlinkSync(join(profileDir, 'SingletonLock')).split('-').pop());
+	} catch {
+		return null;
+	}
+}

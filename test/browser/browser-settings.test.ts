@@ -1,0 +1,67 @@
+// The settings screen edits the browser mode, executable and per-pop window; a new config
+// applies to the next pop because the browser service reads its settings through a getter.
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {createBrowserService} from '../../source/browser/browser-service.js';
+import {formatPopWindow} from '../../source/browser/pop-window-text.js';
+import {defaultConfig, type Config} from '../../source/config/schema.js';
+import {createAdminSettings} from '../../source/desk.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
+});
+
+describe('browser settings on the settings screen', () => {
+	it('shows the browser mode, executable and pop windows, and saves edits to them', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-settings-'));
+		dirs.push(dir);
+		const file = join(dir, 'config.json');
+		const config = defaultConfig();
+		config.pops.answer.window = {width: 900, height: 700, x: 40, y: -5};
+		const admin = createAdminSettings(config, file);
+		const fields = Object.fromEntries(admin.fields().map((field) => [field.path, field]));
+		expect(fields['browser.mode']).toEqual({path: 'browser.mode', value: 'managed', choices: ['managed', 'system', 'remote']});
+		expect(fields['browser.executable']?.value).toBe('');
+		expect(fields['pops.answer.window']?.value).toBe('900x700+40-5');
+		expect(fields['pops.ring.window']?.value).toBe('');
+
+		expect(admin.save({'browser.mode': 'system', 'browser.executable': '/opt/chrome', 'pops.ring.window': '800x600', 'pops.answer.window': ''})).toMatchObject({ok: true});
+		const saved = JSON.parse(readFileSync(file, 'utf8')) as Config;
+		expect(saved.browser).toMatchObject({mode: 'system', executable: '/opt/chrome'});
+		expect(saved.pops.ring.window).toEqual({width: 800, height: 600});
+		expect(saved.pops.answer.window).toBeUndefined();
+
+		const refused = admin.save({'pops.ring.window': '10x10'});
+		expect(refused).toMatchObject({ok: false});
+		expect(!refused.ok && refused.message).toContain('pops.ring.window');
+	});
+
+	it('formats windows the way the schema reads them', () => {
+		expect(formatPopWindow(undefined)).toBe('');
+		expect(formatPopWindow({width: 900, height: 700})).toBe('900x700');
+		expect(formatPopWindow({width: 900, height: 700, x: 0, y: 40})).toBe('900x700+0+40');
+	});
+
+	it('applies a new config to the next pop: the mode is read through the settings getter', () => {
+		let config = defaultConfig();
+		const service = createBrowserService({
+			settings: () => config,
+			profileDir: '/nonexistent/profile',
+			isLoggedIn: () => false,
+			isLoginCgi: () => false,
+			env: {DISPLAY: ':0'},
+			platform: 'linux',
+			findBrowser: () => '/usr/bin/chromium',
+		});
+		expect(service.plan().mode).toBe('managed');
+		expect(service.hiddenTransport()).not.toBeNull();
+		config = {...config, browser: {...config.browser, mode: 'system'}};
+		expect(service.plan().mode).toBe('system');
+		expect(service.getSnapshot()).toEqual({mode: 'system', why: 'system: the default browser', running: false});
+		// Hidden pops go back to ctidesk's own fetch outside managed mode.
+		expect(service.hiddenTransport()).toBeNull();
+	});
+});
