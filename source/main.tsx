@@ -49,23 +49,22 @@ const help = `
 `;
 
 // Node's own parser: strict (an unknown flag is an error), and quicker to load than a flag library.
+const flagOptions = {
+	help: {type: 'boolean', short: 'h', default: false},
+	version: {type: 'boolean', short: 'v', default: false},
+	config: {type: 'string'},
+	port: {type: 'string'},
+	pbx: {type: 'string'},
+	headless: {type: 'boolean', default: false},
+	'no-browser': {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	since: {type: 'string'},
+	logout: {type: 'boolean', default: false},
+} as const;
+
 function parseCommandLine() {
 	try {
-		const {values, positionals} = parseArgs({
-			allowPositionals: true,
-			options: {
-				help: {type: 'boolean', short: 'h', default: false},
-				version: {type: 'boolean', short: 'v', default: false},
-				config: {type: 'string'},
-				port: {type: 'string'},
-				pbx: {type: 'string'},
-				headless: {type: 'boolean', default: false},
-				'no-browser': {type: 'boolean', default: false},
-				json: {type: 'boolean', default: false},
-				since: {type: 'string'},
-				logout: {type: 'boolean', default: false},
-			},
-		});
+		const {values, positionals} = parseArgs({allowPositionals: true, options: flagOptions});
 		return {input: positionals, flags: {...values, browser: !values['no-browser']}};
 	} catch (error) {
 		const message = flagError(error as Error & {code?: string});
@@ -73,7 +72,7 @@ function parseCommandLine() {
 	}
 }
 
-const knownFlags = ['help', 'version', 'config', 'port', 'pbx', 'headless', 'no-browser', 'json', 'since', 'logout'];
+const knownFlags = Object.keys(flagOptions);
 
 /** Node's parseArgs text is long and raw: say which option, and the one probably meant. */
 function flagError(error: Error & {code?: string}): string {
