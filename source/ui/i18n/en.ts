@@ -92,7 +92,7 @@ export const en = {
 	'prompt.enterEsc': 'Enter to confirm · Esc to cancel',
 	'help.title': 'Keys',
 	'help.close': 'Esc or ? closes this help.',
-	'help.tabs': 'Tab / Shift+Tab: switch tabs · ↑/↓: move in lists · Enter: open link',
+	'help.tabs': 'Tab tabs · ↑/↓ lists · Enter open link / code · 1-9 code (wrap-up, History)',
 	'settings.title': 'Settings',
 	'settings.hint': '↑/↓ choose · Enter edit · Space cycle mode · w save · Esc close',
 	'settings.saved': 'Settings saved to {file}.',

@@ -92,7 +92,7 @@ export const zhCN: Record<MessageKey, string> = {
 	'prompt.enterEsc': 'Enter 确认 · Esc 取消',
 	'help.title': '按键',
 	'help.close': '按 Esc 或 ? 关闭帮助。',
-	'help.tabs': 'Tab / Shift+Tab：切换页 · ↑/↓：移动 · Enter：打开链接',
+	'help.tabs': 'Tab 切换页 · ↑/↓ 移动 · Enter 打开链接/填代码 · 1-9 填代码（话后、历史）',
 	'settings.title': '设置',
 	'settings.hint': '↑/↓ 选择 · Enter 编辑 · 空格 切换方式 · w 保存 · Esc 关闭',
 	'settings.saved': '设置已保存到 {file}。',
