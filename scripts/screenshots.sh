@@ -16,6 +16,7 @@ shot() { # name columns rows
 	tmux capture-pane -ept "$session" > "$work/$1.ansi"
 	aha --black --title "ctidesk" < "$work/$1.ansi" \
 		| sed 's#<pre>#<pre style="font-family: DejaVu Sans Mono, monospace; font-size: 14px; line-height: 1.15; margin: 8px">#' \
+		| sed 's#\([";]\)color:dimgray;#\1color:black;#g; s#\([";]\)color:gray;#\1color:white;#g' \
 		> "$work/$1.html"
 	width=$(( $2 * 85 / 10 + 16 )); height=$(( $3 * 161 / 10 + 16 ))
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \

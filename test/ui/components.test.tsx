@@ -69,7 +69,7 @@ describe.each(languages)('components in %s', (language) => {
 			const lines = ringing.split('\n');
 			expect(lines).toHaveLength(3);
 			expect(lines[0]).toContain(language === 'en' ? '☎ RINGING' : '☎ 振铃');
-			expect(lines[0]).toContain('╶┐  ╶─┐');
+			expect(lines[0]).toContain('╺┓  ╺━┓');
 			expect(lines[2]).toContain('←');
 			const ready = draw(<Banner session={start('ready')} now={at(70)} t={t} width={width} colour={false} />, width);
 			expect(ready).toContain(language === 'en' ? '● READY' : '● 入席');

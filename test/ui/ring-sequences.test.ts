@@ -37,7 +37,7 @@ describe('ring sequences', () => {
 describe('big digits and the layout', () => {
 	it('draws numbers three rows high, four columns a digit', () => {
 		const rows = bigDigits('+861')!;
-		expect(rows).toEqual(['    ┌─┐ ┌─╴ ╶┐ ', '╶┼╴ ├─┤ ├─┐  │ ', '    └─┘ └─┘ ╶┴╴']);
+		expect(rows).toEqual(['    ┏━┓ ┏━╸ ╺┓ ', '╺╋╸ ┣━┫ ┣━┓  ┃ ', '    ┗━┛ ┗━┛ ╺┻╸']);
 		expect(bigWidth('+861')).toBe(15);
 		expect(bigDigits('12a')).toBeNull();
 	});
