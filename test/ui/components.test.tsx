@@ -12,6 +12,7 @@ import {HelpOverlay} from '../../source/ui/components/help-overlay.js';
 import {HistoryTable} from '../../source/ui/components/history-table.js';
 import {OriginPrompt} from '../../source/ui/components/origin-prompt.js';
 import {Panel} from '../../source/ui/components/panel.js';
+import {PopsList} from '../../source/ui/components/pops-list.js';
 import {Prompt, visibleTail} from '../../source/ui/components/prompt.js';
 import {QueueTable, withoutRinging} from '../../source/ui/components/queue-table.js';
 import {SettingsScreen} from '../../source/ui/components/settings-screen.js';
@@ -212,6 +213,21 @@ describe.each(languages)('components in %s', (language) => {
 				width,
 			);
 			expect(log).toContain('END');
+		});
+
+		it('PopsList and EventLog: pop kinds, outcomes and event sources in the language', () => {
+			const pops = draw(
+				<PopsList
+					entries={[{id: 1, kind: 'ring', callId: '20261125090000001', url: 'http://crm/ring', mode: 'browser', outcome: 'shown', latencyMs: 1.2, deliveredMs: null, at: at(0)}]}
+					t={t}
+					width={width}
+					height={3}
+				/>,
+				width,
+			);
+			expect(pops).toContain(language === 'en' ? 'ring    shown' : '振铃    已显示链接');
+			const log = draw(<EventLog entries={[{id: 1, at: at(0), level: 'info', source: 'session', text: 'x'}]} t={t} width={width} height={2} />, width);
+			expect(log).toContain(language === 'en' ? '[session]' : '[会话]');
 		});
 
 		it('TabRow and TooSmall', () => {

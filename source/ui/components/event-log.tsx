@@ -3,14 +3,14 @@
 import {Box, Text} from 'ink';
 import {formatClockTime} from '../../core/selectors.js';
 import type {ActivityEntry} from '../../session/activity-log.js';
-import type {Translate} from '../i18n/index.js';
+import {translateKey, type Translate} from '../i18n/index.js';
 import {displayWidth} from '../text-width.js';
 
 const levelColor = {info: undefined, warn: 'yellow', error: 'red'} as const;
 
 /** Rows an entry takes when wrapped at `width` (time + source prefix included). */
-function rowsOf(entry: ActivityEntry, width: number): number {
-	const length = 9 + displayWidth(`[${entry.source}] `) + displayWidth(entry.text);
+function rowsOf(entry: ActivityEntry, source: string, width: number): number {
+	const length = 9 + displayWidth(`[${source}] `) + displayWidth(entry.text);
 	return Math.max(1, Math.ceil(length / Math.max(1, width)));
 }
 
@@ -29,7 +29,8 @@ export function EventLog({
 	const visible: ActivityEntry[] = [];
 	let used = 0;
 	for (let index = entries.length - 1; index >= 0; index--) {
-		const rows = rowsOf(entries[index]!, width);
+		const entry = entries[index]!;
+		const rows = rowsOf(entry, translateKey(t, `source.${entry.source}`, entry.source), width);
 		if (used + rows > height) break;
 		used += rows;
 		visible.unshift(entries[index]!);
@@ -39,7 +40,7 @@ export function EventLog({
 			{entries.length === 0 && <Text dimColor>{t('label.eventsEmpty')}</Text>}
 			{visible.map((entry) => (
 				<Text key={`${entry.source}:${entry.id}`} color={levelColor[entry.level]} wrap="wrap">
-					<Text dimColor>{formatClockTime(entry.at)}</Text> <Text dimColor>[{entry.source}]</Text> {entry.text}
+					<Text dimColor>{formatClockTime(entry.at)}</Text> <Text dimColor>[{translateKey(t, `source.${entry.source}`, entry.source)}]</Text> {entry.text}
 				</Text>
 			))}
 		</Box>

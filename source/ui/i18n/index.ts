@@ -9,6 +9,11 @@ export type Translate = (key: MessageKey, values?: Record<string, string | numbe
 
 const tables: Record<Language, Record<MessageKey, string>> = {en, 'zh-CN': zhCN};
 
+/** A key made from data (an event's source, a pop's outcome): its text, or the data itself when unknown. */
+export function translateKey(t: Translate, key: string, fallback: string): string {
+	return key in en ? t(key as MessageKey) : fallback;
+}
+
 export function createTranslate(language: Language): Translate {
 	const table = tables[language];
 	return (key, values) => {
