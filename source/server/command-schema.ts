@@ -69,6 +69,8 @@ function variants(config: Pick<Config, 'reasons' | 'dispositions'>) {
 			type: z.literal('disposition'),
 			code: oneOf(config.dispositions, 'wrap-up codes'),
 			note: text(noteLimit, {trimmed: false, allowEmpty: true}).nullable(),
+			// Any recent call (an attached TUI codes a History row); absent: the last call.
+			callId: text(64).optional(),
 		}),
 		'inject-call': bare('inject-call'),
 	} satisfies {[Type in CommandType]: z.ZodType<Extract<Command, {type: Type}>, unknown>};

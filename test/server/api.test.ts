@@ -108,6 +108,8 @@ describe('POST /api/command', () => {
 		['a refused command (nothing to hang up)', {type: 'hangup'}, 409, 'not-allowed'],
 		['logout while logged out', {type: 'logout'}, 409, 'not-allowed'],
 		['a wrong password', {type: 'login', user: '101', password: 'nope'}, 401, 'auth-failed'],
+		// The callId field passes the schema and reaches the session, which knows no such call.
+		['a code for a call id it does not know', {type: 'disposition', code: 'resolved', note: null, callId: '20000101000000001'}, 409, 'not-allowed'],
 	])('answers %s with the session refusal and the CGI status', async (_name, value, status, code) => {
 		const {harness} = await start();
 		const before = harness.store.getSnapshot();
@@ -131,6 +133,7 @@ describe('POST /api/command', () => {
 		['a control character in a note', {type: 'disposition', code: 'resolved', note: 'ok\nAction: x'}, 'control characters'],
 		['a too long note', {type: 'disposition', code: 'resolved', note: 'x'.repeat(501)}, 'at most 500'],
 		['an unknown wrap-up code', {type: 'disposition', code: 'lost', note: null}, 'configured wrap-up codes'],
+		['a control character in a call id', {type: 'disposition', code: 'resolved', note: null, callId: '1\n2'}, 'control characters'],
 		['a wrong transfer mode', {type: 'transfer', target: '2000', mode: 'warm'}, 'command.mode'],
 		['a missing transfer target', {type: 'transfer', mode: 'blind'}, 'command.target'],
 		['bad DTMF digits', {type: 'dtmf', digits: '12E'}, 'command.digits'],
