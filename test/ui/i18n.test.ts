@@ -26,6 +26,23 @@ describe('Events lines in Chinese', () => {
 		[{type: 'call-transferred', mode: 'blind', target: '8001'}, '已转接（盲转）到 8001'],
 		[{type: 'wrap-up-started'}, '话后处理开始'],
 		[{type: 'disposition-set', callId: '1', disposition: 'resolved', note: null}, '呼叫 1 话后代码“resolved”'],
+		[{type: 'consult-ended', reason: '104 could not be reached; back with the customer.'}, '咨询结束：无法接通 104，已回到客户通话'],
+		[
+			{type: 'consult-ended', reason: 'Asterisk could not start the consult to 102; back with the customer.'},
+			'咨询结束：交换机无法发起对 102 的咨询，已回到客户通话',
+		],
+		[{type: 'wrap-up-ended', expired: true}, '话后处理结束：交换机断开期间已到时'],
+		[
+			{
+				type: 'pbx-reconciled',
+				changes: [
+					{what: 'member-added', queue: 'support', paused: true, reason: 'wrap-up'},
+					{what: 'member-paused', queue: 'sales', reason: 'wrap-up'},
+					{what: 'call-adopted', number: '13900139055'},
+				],
+			},
+			'已与交换机同步：重新加入队列 support，离席（wrap-up）；在队列 sales 重新置为离席（wrap-up）；接管已在进行的通话 13900139055',
+		],
 	] as const)('%o', (event, expected) => {
 		const text = describeEvent({at: 0, seq: 1, pbxCallId: 'x', ...event} as never, next);
 		expect(text).not.toBeNull();

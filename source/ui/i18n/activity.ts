@@ -67,6 +67,15 @@ const patterns: Array<[RegExp, (...groups: string[]) => string]> = [
 	[/^Created (.*) with the defaults \(demo agent 101 \/ 101\)\.$/, (file) => `已用默认值创建 ${file}（演示席位 101 / 密码 101）。`],
 	[/^WebSocket client connected(.*)$/, (rest) => `WebSocket 客户端已连接${rest}`],
 	[/^WebSocket client disconnected(.*)$/, (rest) => `WebSocket 客户端已断开${rest}`],
+	// The Asterisk driver's reconcile, failed consults and a desk left alone (issue 12).
+	[/^Consult ended: (.+) could not be reached; back with the customer\.$/, (target) => `咨询结束：无法接通 ${target}，已回到客户通话`],
+	[/^Consult ended: Asterisk could not start the consult to (.+); back with the customer\.$/, (target) => `咨询结束：交换机无法发起对 ${target} 的咨询，已回到客户通话`],
+	[/^Consult ended: (.+) hung up; back with the customer\.$/, (target) => `咨询结束：${target} 已挂机，已回到客户通话`],
+	[/^Wrap-up ended: its time ran out while the PBX was unreachable$/, () => '话后处理结束：交换机断开期间已到时'],
+	[/^Reconciled with the PBX: (.*)$/, (changes) => `已与交换机同步：${changes!.split('; ').map(translateChange).join('；')}`],
+	[/^Terminal lost: paused \(desk closed\)$/, () => '终端已关闭：已置为离席（desk closed）'],
+	[/^Terminal lost: logged out or paused \(call up\)$/, () => '终端已关闭：已注销（通话中则置为离席）'],
+	[/^Quit with a call up: paused \(desk closed\)$/, () => '通话中退出：已置为离席（desk closed）'],
 ];
 
 // PBX-link messages (cti/asterisk/event-map.ts) and the : command line's messages.
@@ -98,6 +107,22 @@ const more: Array<[RegExp, (...groups: string[]) => string]> = [
 	// A CRM request line: the request stays as it was, the outcome is translated.
 	[/^(.+) → (\d{3}) (.+)$/, (request, status, outcome) => `${request} → ${status} ${translateActivity(outcome!, 'zh-CN')}`],
 ];
+
+/** One change of a "Reconciled with the PBX" line (session/describe-event.ts). */
+function translateChange(change: string): string {
+	const rules: Array<[RegExp, (...groups: string[]) => string]> = [
+		[/^re-added to (\S+), paused(?: \((.*)\))?$/, (queue, reason) => `重新加入队列 ${queue}，离席${reason ? `（${reason}）` : ''}`],
+		[/^re-added to (\S+), ready$/, (queue) => `重新加入队列 ${queue}，入席`],
+		[/^paused again in (\S+)(?: \((.*)\))?$/, (queue, reason) => `在队列 ${queue} 重新置为离席${reason ? `（${reason}）` : ''}`],
+		[/^unpaused in (\S+)$/, (queue) => `在队列 ${queue} 恢复入席`],
+		[/^took over the call with (.*) already up$/, (number) => `接管已在进行的通话 ${number}`],
+	];
+	for (const [pattern, render] of rules) {
+		const match = pattern.exec(change);
+		if (match) return render(...match.slice(1).map((group) => group ?? ''));
+	}
+	return change;
+}
 
 export function translateActivity(text: string, language: Language): string {
 	if (language === 'en') return text;
