@@ -13,7 +13,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function newest(directory) {
 	let latest = 0;
 	for (const entry of readdirSync(directory, {recursive: true, withFileTypes: true})) {
-		if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+		if (entry.isFile())
+			latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
 	}
 	return latest;
 }
@@ -47,7 +48,11 @@ export function buildIfStale() {
 	if (!isStale()) return 0;
 	process.stderr.write('ctidesk: sources changed since the last build; compiling…\n');
 	const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-	return spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {stdio: 'inherit'}).status ?? 1;
+	return (
+		spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {stdio: 'inherit'})
+			.status ?? 1
+	);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) process.exit(buildIfStale());
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+	process.exit(buildIfStale());

@@ -27,7 +27,13 @@ function freePort() {
 function startCrm(deskPort) {
 	const crm = spawn(
 		process.execPath,
-		[join(root, 'examples', 'crm', 'server.mjs'), '--port', '0', '--ctidesk', `http://localhost:${deskPort}`],
+		[
+			join(root, 'examples', 'crm', 'server.mjs'),
+			'--port',
+			'0',
+			'--ctidesk',
+			`http://localhost:${deskPort}`,
+		],
 		{stdio: ['ignore', 'pipe', 'inherit']},
 	);
 	return new Promise((resolve, reject) => {
@@ -37,7 +43,9 @@ function startCrm(deskPort) {
 			const match = /listening on http:\/\/[^:]+:(\d+)\//.exec(output);
 			if (match) resolve({crm, port: Number(match[1])});
 		});
-		crm.on('exit', (code) => reject(new Error(`the example CRM stopped (exit ${code}): ${output}`)));
+		crm.on('exit', (code) =>
+			reject(new Error(`the example CRM stopped (exit ${code}): ${output}`)),
+		);
 	});
 }
 
@@ -48,7 +56,11 @@ function demoConfig(crmPort, deskPort) {
 		`http://localhost:${crmPort}`,
 	);
 	const config = JSON.parse(text);
-	config.server = {...config.server, port: deskPort, allowedOrigins: [`http://localhost:${crmPort}`]};
+	config.server = {
+		...config.server,
+		port: deskPort,
+		allowedOrigins: [`http://localhost:${crmPort}`],
+	};
 	return config;
 }
 

@@ -2,7 +2,11 @@
 import type {Command} from '../core/types.js';
 import type {Translate} from './i18n/index.js';
 
-export function successMessage(command: Command, t: Translate, label: (id: string) => string): string | null {
+export function successMessage(
+	command: Command,
+	t: Translate,
+	label: (id: string) => string,
+): string | null {
 	switch (command.type) {
 		case 'login':
 			return t('message.loggedIn', {user: command.user});
@@ -23,7 +27,9 @@ export function successMessage(command: Command, t: Translate, label: (id: strin
 		case 'dial':
 			return t('done.dial', {number: command.number});
 		case 'transfer':
-			return t(command.mode === 'blind' ? 'done.transfer' : 'done.consult', {target: command.target});
+			return t(command.mode === 'blind' ? 'done.transfer' : 'done.consult', {
+				target: command.target,
+			});
 		case 'complete-transfer':
 			return t('done.complete');
 		case 'cancel-transfer':

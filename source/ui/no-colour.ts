@@ -15,7 +15,11 @@ export function stripColours(text: string): string {
 				index += parts[index + 1] === '5' ? 2 : 4;
 				continue;
 			}
-			const colour = (code >= 30 && code <= 39) || (code >= 40 && code <= 49) || (code >= 90 && code <= 97) || (code >= 100 && code <= 107);
+			const colour =
+				(code >= 30 && code <= 39) ||
+				(code >= 40 && code <= 49) ||
+				(code >= 90 && code <= 97) ||
+				(code >= 100 && code <= 107);
 			if (!colour) kept.push(parts[index]!);
 		}
 		return kept.length > 0 ? `\u001B[${kept.join(';')}m` : '';
@@ -25,12 +29,17 @@ export function stripColours(text: string): string {
 /** The same stream, writing without colours (everything else, resize events included, is the stream's own). */
 export function withoutColours(stream: NodeJS.WriteStream): NodeJS.WriteStream {
 	const write = (chunk: unknown, ...rest: unknown[]) =>
-		(stream.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? stripColours(chunk) : chunk, ...rest);
+		(stream.write as (...args: unknown[]) => boolean)(
+			typeof chunk === 'string' ? stripColours(chunk) : chunk,
+			...rest,
+		);
 	return new Proxy(stream, {
 		get(target, property) {
 			if (property === 'write') return write;
 			const value: unknown = Reflect.get(target, property, target);
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
 		},
 	});
 }

@@ -20,10 +20,20 @@ export function commandLineContext(context: KeyContext): CommandLineContext {
 	};
 }
 
-export function reduceOverlayKey(state: UiState, overlay: Overlay, input: string, key: Key, context: KeyContext): Reduced {
-	const set = (next: Overlay | null, effects: Effect[] = []): Reduced => ({state: {...state, overlay: next}, effects});
+export function reduceOverlayKey(
+	state: UiState,
+	overlay: Overlay,
+	input: string,
+	key: Key,
+	context: KeyContext,
+): Reduced {
+	const set = (next: Overlay | null, effects: Effect[] = []): Reduced => ({
+		state: {...state, overlay: next},
+		effects,
+	});
 	if (key.escape) {
-		if (overlay.kind === 'settings' && overlay.editing !== null) return set({...overlay, editing: null});
+		if (overlay.kind === 'settings' && overlay.editing !== null)
+			return set({...overlay, editing: null});
 		if (overlay.kind === 'settings' && overlay.dirty && !overlay.confirmDiscard)
 			return set({...overlay, confirmDiscard: true});
 		return set(null);
@@ -32,7 +42,8 @@ export function reduceOverlayKey(state: UiState, overlay: Overlay, input: string
 		case 'help':
 			return input === '?' ? set(null) : set(overlay);
 		case 'quit':
-			if (input === 'y' || input === 'Y' || key.return) return set(null, [{type: 'exit', choice: 'stop-logout'}]);
+			if (input === 'y' || input === 'Y' || key.return)
+				return set(null, [{type: 'exit', choice: 'stop-logout'}]);
 			return input === 'n' || input === 'N' ? set(null) : set(overlay);
 		case 'quit-attached':
 			if (input === 'd') return set(null, [{type: 'exit', choice: 'detach'}]);
@@ -49,14 +60,23 @@ export function reduceOverlayKey(state: UiState, overlay: Overlay, input: string
 				const code = codes[overlay.selected];
 				if (!code) return set(overlay);
 				return set(null, [
-					{type: 'run', command: {type: 'disposition', callId: overlay.callId, code, note: overlay.value.trim() || null}},
+					{
+						type: 'run',
+						command: {
+							type: 'disposition',
+							callId: overlay.callId,
+							code,
+							note: overlay.value.trim() || null,
+						},
+					},
 				]);
 			}
 			if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) {
 				const step = key.upArrow || key.leftArrow ? -1 : 1;
 				return set({...overlay, selected: (overlay.selected + step + codes.length) % codes.length});
 			}
-			if (key.ctrl && input === 'e') return set(overlay, [{type: 'edit-note', value: overlay.value}]);
+			if (key.ctrl && input === 'e')
+				return set(overlay, [{type: 'edit-note', value: overlay.value}]);
 			const value = editText(overlay.value, input, key, printable, noteLimit);
 			return set(value === null ? overlay : {...overlay, value, error: null});
 		}
@@ -79,14 +99,19 @@ export function reduceOverlayKey(state: UiState, overlay: Overlay, input: string
 				const reason = reasons[overlay.selected];
 				return reason ? set(null, [{type: 'run', command: {type: 'away', reason}}]) : set(null);
 			}
-			return set({...overlay, selected: moveSelection(overlay.selected, reasons.length, key, input)});
+			return set({
+				...overlay,
+				selected: moveSelection(overlay.selected, reasons.length, key, input),
+			});
 		}
 		case 'transfer-mode': {
 			const modes = ['blind', 'consult'] as const;
 			const direct = input === 'b' ? 0 : input === 'c' ? 1 : null;
 			if (key.return || direct !== null) {
 				const mode = modes[direct ?? overlay.selected]!;
-				return set(null, [{type: 'run', command: {type: 'transfer', target: overlay.target, mode}}]);
+				return set(null, [
+					{type: 'run', command: {type: 'transfer', target: overlay.target, mode}},
+				]);
 			}
 			return set({...overlay, selected: moveSelection(overlay.selected, 2, key, input)});
 		}
@@ -95,7 +120,9 @@ export function reduceOverlayKey(state: UiState, overlay: Overlay, input: string
 			const direct = input === 'c' ? 0 : input === 'b' ? 1 : null;
 			if (key.return || direct !== null) {
 				const which = direct ?? overlay.selected;
-				return set(null, [{type: 'run', command: {type: which === 0 ? 'complete-transfer' : 'cancel-transfer'}}]);
+				return set(null, [
+					{type: 'run', command: {type: which === 0 ? 'complete-transfer' : 'cancel-transfer'}},
+				]);
 			}
 			return set({...overlay, selected: moveSelection(overlay.selected, 2, key, input)});
 		}
@@ -104,14 +131,25 @@ export function reduceOverlayKey(state: UiState, overlay: Overlay, input: string
 	}
 }
 
-function submitText(state: UiState, overlay: Of<'login' | 'dial' | 'transfer-target' | 'admin-password' | 'admin-new'>, context: KeyContext): Reduced {
-	const set = (next: Overlay | null, effects: Effect[] = []): Reduced => ({state: {...state, overlay: next}, effects});
+function submitText(
+	state: UiState,
+	overlay: Of<'login' | 'dial' | 'transfer-target' | 'admin-password' | 'admin-new'>,
+	context: KeyContext,
+): Reduced {
+	const set = (next: Overlay | null, effects: Effect[] = []): Reduced => ({
+		state: {...state, overlay: next},
+		effects,
+	});
 	const value = overlay.value;
 	switch (overlay.kind) {
 		case 'login':
-			return set(null, [{type: 'run', command: {type: 'login', user: context.settings.agentUser, password: value}}]);
+			return set(null, [
+				{type: 'run', command: {type: 'login', user: context.settings.agentUser, password: value}},
+			]);
 		case 'dial':
-			return value ? set(null, [{type: 'run', command: {type: 'dial', number: value}}]) : set(overlay);
+			return value
+				? set(null, [{type: 'run', command: {type: 'dial', number: value}}])
+				: set(overlay);
 		case 'transfer-target':
 			return value ? set({kind: 'transfer-mode', target: value, selected: 0}) : set(overlay);
 		case 'admin-password':
@@ -122,13 +160,24 @@ function submitText(state: UiState, overlay: Of<'login' | 'dial' | 'transfer-tar
 					? set({...overlay, value: '', error: 'settings.tooShort'})
 					: set({...overlay, first: value, value: '', error: null});
 			}
-			if (overlay.first !== value) return set({kind: 'admin-new', value: '', first: null, error: 'settings.mismatch'});
+			if (overlay.first !== value)
+				return set({kind: 'admin-new', value: '', first: null, error: 'settings.mismatch'});
 			return set(overlay, [{type: 'set-admin', password: value}]);
 	}
 }
 
-function reduceCommandKey(state: UiState, overlay: Of<'command'>, input: string, key: Key, context: KeyContext): Reduced {
-	const set = (next: Overlay | null, effects: Effect[] = [], history = state.commandHistory): Reduced => ({
+function reduceCommandKey(
+	state: UiState,
+	overlay: Of<'command'>,
+	input: string,
+	key: Key,
+	context: KeyContext,
+): Reduced {
+	const set = (
+		next: Overlay | null,
+		effects: Effect[] = [],
+		history = state.commandHistory,
+	): Reduced => ({
 		state: {...state, overlay: next, commandHistory: history},
 		effects,
 	});
@@ -155,20 +204,38 @@ function reduceCommandKey(state: UiState, overlay: Of<'command'>, input: string,
 	if (key.return) {
 		const text = overlay.value.trim();
 		if (!text) return set(overlay);
-		const nextHistory = history[history.length - 1] === text ? history : [...history, text].slice(-100);
+		const nextHistory =
+			history[history.length - 1] === text ? history : [...history, text].slice(-100);
 		const result = parseCommandLine(text, lineContext);
 		if (!result.ok)
-			return set({...overlay, error: result.message, completions: null, historyIndex: null}, [], nextHistory);
-		if ('command' in result) return set(null, [{type: 'run', command: result.command}], nextHistory);
+			return set(
+				{...overlay, error: result.message, completions: null, historyIndex: null},
+				[],
+				nextHistory,
+			);
+		if ('command' in result)
+			return set(null, [{type: 'run', command: result.command}], nextHistory);
 		const closed: UiState = {...state, overlay: null, commandHistory: nextHistory};
 		return startAction(closed, result.ui === 'reopen-pop' ? 'pops' : result.ui, context);
 	}
 	const value = editText(overlay.value, input, key, printable, settingLimit);
-	return set(value === null ? overlay : {...overlay, value, error: null, completions: null, historyIndex: null});
+	return set(
+		value === null
+			? overlay
+			: {...overlay, value, error: null, completions: null, historyIndex: null},
+	);
 }
 
-function reduceSettingsKey(state: UiState, overlay: Of<'settings'>, input: string, key: Key): Reduced {
-	const set = (next: Overlay | null, effects: Effect[] = []): Reduced => ({state: {...state, overlay: next}, effects});
+function reduceSettingsKey(
+	state: UiState,
+	overlay: Of<'settings'>,
+	input: string,
+	key: Key,
+): Reduced {
+	const set = (next: Overlay | null, effects: Effect[] = []): Reduced => ({
+		state: {...state, overlay: next},
+		effects,
+	});
 	if (overlay.confirmDiscard) {
 		if (input === 'y' || input === 'Y') return set(null);
 		return set({...overlay, confirmDiscard: false});
@@ -179,7 +246,13 @@ function reduceSettingsKey(state: UiState, overlay: Of<'settings'>, input: strin
 	if (overlay.editing !== null) {
 		if (key.return) {
 			const dirty = overlay.dirty || overlay.editing !== field.value;
-			return set({...overlay, fields: withValue(overlay.editing), editing: null, dirty, message: null});
+			return set({
+				...overlay,
+				fields: withValue(overlay.editing),
+				editing: null,
+				dirty,
+				message: null,
+			});
 		}
 		const value = editText(overlay.editing, input, key, printable, settingLimit);
 		return set(value === null ? overlay : {...overlay, editing: value});

@@ -11,13 +11,19 @@ const originKeys: Record<string, OriginAnswer> = {a: 'always', o: 'once', d: 'de
 
 export function reduceKey(state: UiState, input: string, key: Key, context: KeyContext): Reduced {
 	if (key.ctrl && input === 'c') {
-		const choice = context.mode === 'attached' ? 'detach' : context.settings.logoutOnExit ? 'stop-logout' : 'stop';
+		const choice =
+			context.mode === 'attached'
+				? 'detach'
+				: context.settings.logoutOnExit
+					? 'stop-logout'
+					: 'stop';
 		return {state, effects: [{type: 'exit', choice}]};
 	}
 	const textOverlay = state.overlay !== null && 'value' in state.overlay;
 	if (context.originRequestId !== null && !textOverlay && !key.ctrl && !key.meta) {
 		const answer = originKeys[input];
-		if (answer) return {state, effects: [{type: 'answer-origin', id: context.originRequestId, answer}]};
+		if (answer)
+			return {state, effects: [{type: 'answer-origin', id: context.originRequestId, answer}]};
 	}
 	if (state.overlay) return reduceOverlayKey(state, state.overlay, input, key, context);
 	return reduceScreenKey(state, input, key, context);

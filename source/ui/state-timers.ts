@@ -27,12 +27,20 @@ export function stateTimers(session: SessionState, now: number): StateTimer[] {
 			return [{label: 'timer.inState', ms: timeInState(session, now)}];
 		case 'ringing':
 		case 'dialing':
-			return [{label: 'timer.inState', ms: call ? callDuration(call, now) : timeInState(session, now)}];
+			return [
+				{label: 'timer.inState', ms: call ? callDuration(call, now) : timeInState(session, now)},
+			];
 		case 'talking':
-			return [{label: 'timer.call', ms: call ? callDuration(call, now) : timeInState(session, now)}];
+			return [
+				{label: 'timer.call', ms: call ? callDuration(call, now) : timeInState(session, now)},
+			];
 		case 'held':
 			return [
-				{label: 'timer.hold', ms: call?.heldSince != null ? Math.max(0, now - call.heldSince) : timeInState(session, now)},
+				{
+					label: 'timer.hold',
+					ms:
+						call?.heldSince != null ? Math.max(0, now - call.heldSince) : timeInState(session, now),
+				},
 				...(call ? [{label: 'timer.call' as const, ms: callDuration(call, now)}] : []),
 			];
 		case 'wrap-up': {

@@ -35,7 +35,8 @@ const languages = ['en', 'zh-CN'] as const;
 
 function draw(element: ReactElement, columns: number): string {
 	const text = renderToString(element, {columns});
-	for (const line of text.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(columns);
+	for (const line of text.split('\n'))
+		expect(displayWidth(line), line).toBeLessThanOrEqual(columns);
 	return text;
 }
 
@@ -66,20 +67,31 @@ describe.each(languages)('components in %s', (language) => {
 
 	describe.each(widths)('at %i columns', (width) => {
 		it('Banner: the state on three rows; the number in big digits while a call rings', () => {
-			const ringing = draw(<Banner session={start('ringing')} now={at(12)} t={t} width={width} colour />, width);
+			const ringing = draw(
+				<Banner session={start('ringing')} now={at(12)} t={t} width={width} colour />,
+				width,
+			);
 			const lines = ringing.split('\n');
 			expect(lines).toHaveLength(3);
 			expect(lines[0]).toContain(language === 'en' ? '☎ RINGING' : '☎ 振铃');
 			expect(lines[0]).toContain('╺┓  ╺━┓');
 			expect(lines[2]).toContain('←');
-			const ready = draw(<Banner session={start('ready')} now={at(70)} t={t} width={width} colour={false} />, width);
+			const ready = draw(
+				<Banner session={start('ready')} now={at(70)} t={t} width={width} colour={false} />,
+				width,
+			);
 			expect(ready).toContain(language === 'en' ? '● READY' : '● 入席');
 			expect(ready).toMatch(language === 'en' ? /for \d+:\d\d/ : /已持续 \d+:\d\d/);
 		});
 
 		it('Banner: wrap-up shows only what is left of it', () => {
-			const text = draw(<Banner session={start('wrap-up')} now={at(45)} t={t} width={width} colour />, width);
-			expect(text.split('\n')[1]?.replaceAll('\u2800', ' ').trim()).toMatch(language === 'en' ? /^left \d+:\d\d$/ : /^剩余 \d+:\d\d$/);
+			const text = draw(
+				<Banner session={start('wrap-up')} now={at(45)} t={t} width={width} colour />,
+				width,
+			);
+			expect(text.split('\n')[1]?.replaceAll('\u2800', ' ').trim()).toMatch(
+				language === 'en' ? /^left \d+:\d\d$/ : /^剩余 \d+:\d\d$/,
+			);
 		});
 
 		it('StatusPanel: agent, PBX link, local API and the shift', () => {
@@ -116,15 +128,31 @@ describe.each(languages)('components in %s', (language) => {
 				{id: call.pbxCallId, number: call.number, groupId: '1', waitingSince: at(0)},
 				{id: 'q2', number: '13900000002', groupId: '1', waitingSince: at(1)},
 			];
-			const text = draw(<QueueTable entries={entries} ringing={call} now={at(20)} t={t} width={width} height={6} />, width);
+			const text = draw(
+				<QueueTable entries={entries} ringing={call} now={at(20)} t={t} width={width} height={6} />,
+				width,
+			);
 			expect(text.split(call.number)).toHaveLength(2);
 			expect(text).toContain('13900000002');
 			expect(withoutRinging(entries, call)).toHaveLength(1);
 		});
 
 		it('HistoryTable: the selected row is marked, codes show with their label', () => {
-			const records = [record(), record({callId: '20261125090000002', number: '13900000002', disposition: 'resolved'})];
-			const text = draw(<HistoryTable records={records} selected={1} label={label} t={t} width={width} height={6} />, width);
+			const records = [
+				record(),
+				record({callId: '20261125090000002', number: '13900000002', disposition: 'resolved'}),
+			];
+			const text = draw(
+				<HistoryTable
+					records={records}
+					selected={1}
+					label={label}
+					t={t}
+					width={width}
+					height={6}
+				/>,
+				width,
+			);
 			expect(text).toMatch(/›\d\d:\d\d:\d\d\s+← 13900000002/);
 			expect(text).toContain(language === 'en' ? '[resolved]' : '[已解决]');
 			expect(text).toContain(language === 'en' ? '[no code]' : '[未填代码]');
@@ -132,7 +160,14 @@ describe.each(languages)('components in %s', (language) => {
 
 		it('WrapUpPanel: the codes with their digits and the code key', () => {
 			const text = draw(
-				<WrapUpPanel call={record({disposition: 'callback'})} codes={['resolved', 'callback']} label={label} codeKey="c" t={t} width={width} />,
+				<WrapUpPanel
+					call={record({disposition: 'callback'})}
+					codes={['resolved', 'callback']}
+					label={label}
+					codeKey="c"
+					t={t}
+					width={width}
+				/>,
 				width,
 			);
 			expect(text).toContain(language === 'en' ? '1 resolved  2 callback' : '1 已解决  2 待回电');
@@ -159,7 +194,15 @@ describe.each(languages)('components in %s', (language) => {
 		});
 
 		it('Prompt: a long value scrolls so its end stays visible', () => {
-			const text = draw(<Prompt label="Number to dial" value={'9'.repeat(150) + '12345'} hint="hint" width={width} />, width);
+			const text = draw(
+				<Prompt
+					label="Number to dial"
+					value={'9'.repeat(150) + '12345'}
+					hint="hint"
+					width={width}
+				/>,
+				width,
+			);
 			expect(text).toContain('…');
 			expect(text).toContain('12345');
 		});
@@ -167,7 +210,13 @@ describe.each(languages)('components in %s', (language) => {
 		it('OriginPrompt: who asks, for what, and the three answers', () => {
 			const text = draw(
 				<OriginPrompt
-					request={{id: 'r1', origin: 'https://crm.example.com', verb: 'call.cgi', askedAt: at(0), expiresAt: at(30)}}
+					request={{
+						id: 'r1',
+						origin: 'https://crm.example.com',
+						verb: 'call.cgi',
+						askedAt: at(0),
+						expiresAt: at(30),
+					}}
 					now={at(5)}
 					t={t}
 					width={width}
@@ -186,13 +235,25 @@ describe.each(languages)('components in %s', (language) => {
 		it('SettingsScreen: readable labels in sections, the position, the discard question', () => {
 			const fields = settingsFields(defaultConfig());
 			const text = draw(
-				<SettingsScreen fields={fields} selected={0} editing={null} message={null} dirty confirmDiscard t={t} width={width} height={14} />,
+				<SettingsScreen
+					fields={fields}
+					selected={0}
+					editing={null}
+					message={null}
+					dirty
+					confirmDiscard
+					t={t}
+					width={width}
+					height={14}
+				/>,
 				width,
 			);
 			expect(text).toContain(language === 'en' ? 'Home page URL' : '主页地址');
 			expect(text).toContain(language === 'en' ? 'Screen pops' : '弹屏');
 			expect(text).toContain(`↓ 1/${fields.length}`);
-			expect(text).toContain(language === 'en' ? 'Discard the unsaved changes?' : '放弃未保存的修改？');
+			expect(text).toContain(
+				language === 'en' ? 'Discard the unsaved changes?' : '放弃未保存的修改？',
+			);
 			expect(text).not.toContain('pops.home.url');
 		});
 
@@ -205,11 +266,19 @@ describe.each(languages)('components in %s', (language) => {
 
 		it('StatusLine and EventLog: a long message is cut with a pointer, the log wraps it whole', () => {
 			const long = `${'word '.repeat(40)}END`;
-			const line = draw(<StatusLine text={long} level="error" width={width} more={t('status.more')} />, width);
+			const line = draw(
+				<StatusLine text={long} level="error" width={width} more={t('status.more')} />,
+				width,
+			);
 			expect(line).toContain(t('status.more'));
 			expect(line).not.toContain('END');
 			const log = draw(
-				<EventLog entries={[{id: 1, at: at(0), level: 'warn', source: 'server', text: long}]} t={t} width={width} height={6} />,
+				<EventLog
+					entries={[{id: 1, at: at(0), level: 'warn', source: 'server', text: long}]}
+					t={t}
+					width={width}
+					height={6}
+				/>,
 				width,
 			);
 			expect(log).toContain('END');
@@ -218,7 +287,19 @@ describe.each(languages)('components in %s', (language) => {
 		it('PopsList and EventLog: pop kinds, outcomes and event sources in the language', () => {
 			const pops = draw(
 				<PopsList
-					entries={[{id: 1, kind: 'ring', callId: '20261125090000001', url: 'http://crm/ring', mode: 'browser', outcome: 'shown', latencyMs: 1.2, deliveredMs: null, at: at(0)}]}
+					entries={[
+						{
+							id: 1,
+							kind: 'ring',
+							callId: '20261125090000001',
+							url: 'http://crm/ring',
+							mode: 'browser',
+							outcome: 'shown',
+							latencyMs: 1.2,
+							deliveredMs: null,
+							at: at(0),
+						},
+					]}
 					t={t}
 					width={width}
 					height={3}
@@ -226,7 +307,15 @@ describe.each(languages)('components in %s', (language) => {
 				width,
 			);
 			expect(pops).toContain(language === 'en' ? 'ring    shown' : '振铃    已显示链接');
-			const log = draw(<EventLog entries={[{id: 1, at: at(0), level: 'info', source: 'session', text: 'x'}]} t={t} width={width} height={2} />, width);
+			const log = draw(
+				<EventLog
+					entries={[{id: 1, at: at(0), level: 'info', source: 'session', text: 'x'}]}
+					t={t}
+					width={width}
+					height={2}
+				/>,
+				width,
+			);
 			expect(log).toContain(language === 'en' ? '[session]' : '[会话]');
 		});
 
@@ -234,7 +323,9 @@ describe.each(languages)('components in %s', (language) => {
 			const tabs = draw(<TabRow tab="history" queueLength={3} t={t} width={width} />, width);
 			expect(tabs).toContain(language === 'en' ? 'Queue (3)' : '队列 (3)');
 			const small = draw(<TooSmall columns={50} rows={15} t={t} />, width);
-			expect(small).toContain(language === 'en' ? 'terminal too small (need 60x20)' : '终端太小（至少需要 60x20）');
+			expect(small).toContain(
+				language === 'en' ? 'terminal too small (need 60x20)' : '终端太小（至少需要 60x20）',
+			);
 		});
 	});
 });

@@ -9,7 +9,10 @@ describe('NO_COLOR', () => {
 		['\u001B[7mtab\u001B[27m', '\u001B[7mtab\u001B[27m'],
 		['\u001B[38;5;208mo\u001B[48;2;1;2;3mb\u001B[2md', 'ob\u001B[2md'],
 		['\u001B[0;1;7m\u001B[35m\u001B[49mrow', '\u001B[0;1;7mrow'],
-		['\u001B]8;;https://x\u0007link\u001B]8;;\u0007', '\u001B]8;;https://x\u0007link\u001B]8;;\u0007'],
+		[
+			'\u001B]8;;https://x\u0007link\u001B]8;;\u0007',
+			'\u001B]8;;https://x\u0007link\u001B]8;;\u0007',
+		],
 	])('%j → %j', (input, output) => {
 		expect(stripColours(input)).toBe(output);
 	});

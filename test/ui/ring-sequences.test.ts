@@ -1,11 +1,20 @@
 import {describe, expect, it} from 'vitest';
 import {bigDigits, bigWidth} from '../../source/ui/big-digits.js';
 import {screenLayout} from '../../source/ui/layout.js';
-import {defaultRingAlert, ringEndSequences, ringStartSequences} from '../../source/ui/ring-sequences.js';
+import {
+	defaultRingAlert,
+	ringEndSequences,
+	ringStartSequences,
+} from '../../source/ui/ring-sequences.js';
 
 describe('ring sequences', () => {
 	it('bell, OSC 777 and OSC 9 notifications, and the title (pushed, to be restored)', () => {
-		const out = ringStartSequences('13800138000', 'Incoming call from 13800138000', defaultRingAlert, {tmux: false});
+		const out = ringStartSequences(
+			'13800138000',
+			'Incoming call from 13800138000',
+			defaultRingAlert,
+			{tmux: false},
+		);
 		expect(out).toBe(
 			'\u0007' +
 				'\u001B]777;notify;ctidesk;Incoming call from 13800138000\u0007' +
@@ -16,8 +25,12 @@ describe('ring sequences', () => {
 	});
 
 	it('each part can be turned off', () => {
-		expect(ringStartSequences('1', 'x', {bell: false, notify: false, title: false}, {tmux: true})).toBe('');
-		expect(ringStartSequences('1', 'x', {bell: true, notify: false, title: false}, {tmux: false})).toBe('\u0007');
+		expect(
+			ringStartSequences('1', 'x', {bell: false, notify: false, title: false}, {tmux: true}),
+		).toBe('');
+		expect(
+			ringStartSequences('1', 'x', {bell: true, notify: false, title: false}, {tmux: false}),
+		).toBe('\u0007');
 		expect(ringEndSequences({bell: true, notify: true, title: false}, {tmux: true})).toBe('');
 	});
 
@@ -28,7 +41,9 @@ describe('ring sequences', () => {
 	});
 
 	it('a caller id cannot smuggle escape sequences into the terminal', () => {
-		const out = ringStartSequences('1\u001B]0;evil\u0007', 'from 1\u001B[2J', defaultRingAlert, {tmux: false});
+		const out = ringStartSequences('1\u001B]0;evil\u0007', 'from 1\u001B[2J', defaultRingAlert, {
+			tmux: false,
+		});
 		expect(out).not.toContain('evil\u0007\u001B');
 		expect(out).not.toContain('\u001B[2J');
 	});

@@ -82,7 +82,17 @@ const bannerWord: Record<'en' | 'zh-CN', Record<Shown, string>> = {
 	},
 };
 
-const states: Shown[] = ['logged-out', 'ready', 'ringing', 'talking', 'held', 'consult', 'wrap-up', 'not-ready', 'dialing'];
+const states: Shown[] = [
+	'logged-out',
+	'ready',
+	'ringing',
+	'talking',
+	'held',
+	'consult',
+	'wrap-up',
+	'not-ready',
+	'dialing',
+];
 const sizes = [
 	{columns: 80, rows: 24},
 	{columns: 120, rows: 40},
@@ -112,11 +122,18 @@ describe.each(['en', 'zh-CN'] as const)('the whole screen in %s', (language) => 
 				expect(lines[1]).toContain(big[1]);
 				expect(lines[2]).toContain(big[2]);
 				expect(frame).toContain(number);
-				expect(lines[2]).toContain(state === 'dialing' ? '→' : state === 'consult' ? '⇄ 8001' : '←');
+				expect(lines[2]).toContain(
+					state === 'dialing' ? '→' : state === 'consult' ? '⇄ 8001' : '←',
+				);
 			}
-			if (state === 'talking') expect(lines[1]).toMatch(language === 'en' ? /call \d+:\d\d/ : /通话 \d+:\d\d/);
-			if (state === 'held') expect(lines[1]).toMatch(language === 'en' ? /on hold \d+:\d\d · call \d+:\d\d/ : /保持 \d+:\d\d · 通话 \d+:\d\d/);
-			if (state === 'consult') expect(lines[1]).toMatch(language === 'en' ? /consult \d+:\d\d/ : /咨询 \d+:\d\d/);
+			if (state === 'talking')
+				expect(lines[1]).toMatch(language === 'en' ? /call \d+:\d\d/ : /通话 \d+:\d\d/);
+			if (state === 'held')
+				expect(lines[1]).toMatch(
+					language === 'en' ? /on hold \d+:\d\d · call \d+:\d\d/ : /保持 \d+:\d\d · 通话 \d+:\d\d/,
+				);
+			if (state === 'consult')
+				expect(lines[1]).toMatch(language === 'en' ? /consult \d+:\d\d/ : /咨询 \d+:\d\d/);
 			if (state === 'wrap-up') {
 				// One timer, what is left of the wrap-up; not "0:00 0:29 left".
 				expect(lines[1]).toMatch(language === 'en' ? /^ left 0:30\s*$/ : /^ 剩余 0:30\s*$/);
@@ -126,7 +143,9 @@ describe.each(['en', 'zh-CN'] as const)('the whole screen in %s', (language) => 
 			if (state === 'ringing') {
 				const written = ui.stdout.sequences.join('');
 				expect(written).toContain('\u0007');
-				expect(written).toContain(`\u001B]777;notify;ctidesk;${language === 'en' ? 'Incoming call from' : '来电：'}`);
+				expect(written).toContain(
+					`\u001B]777;notify;ctidesk;${language === 'en' ? 'Incoming call from' : '来电：'}`,
+				);
 				expect(written).toContain(`\u001B]9;`);
 				expect(written).toContain(`\u001B]2;☎ ${number}\u0007`);
 			} else if (['logged-out', 'ready', 'not-ready', 'dialing'].includes(state))
@@ -149,7 +168,9 @@ describe('the ring', () => {
 
 	it('restores the window title when the ring ends, and wraps notifications for tmux', async () => {
 		test = await createTestDesk();
-		ui = await renderApp(<App desk={test.desk} onExit={() => undefined} terminal={{colour: true, tmux: true}} />);
+		ui = await renderApp(
+			<App desk={test.desk} onExit={() => undefined} terminal={{colour: true, tmux: true}} />,
+		);
 		await reach(test, 'talking');
 		await ui.waitForFrame('◉ TALKING');
 		const written = ui.stdout.sequences.join('');

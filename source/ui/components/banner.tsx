@@ -23,7 +23,14 @@ export interface BannerProps {
 
 export const bannerRows = 3;
 
-export function Banner({session, now, t, width, colour, reasonLabel = (reason) => reason}: BannerProps) {
+export function Banner({
+	session,
+	now,
+	t,
+	width,
+	colour,
+	reasonLabel = (reason) => reason,
+}: BannerProps) {
 	const {agent, call} = session;
 	const style = stateStyle[agent.state];
 	const consult = call?.consult ?? null;
@@ -35,7 +42,10 @@ export function Banner({session, now, t, width, colour, reasonLabel = (reason) =
 		.join(' · ');
 	let detail = '';
 	if (call) {
-		const direction = call.origin === 1 ? `${symbols.inbound} ${t('label.inbound')}` : `${symbols.outbound} ${t('label.outbound')}`;
+		const direction =
+			call.origin === 1
+				? `${symbols.inbound} ${t('label.inbound')}`
+				: `${symbols.outbound} ${t('label.outbound')}`;
 		detail = consult
 			? `⇄ ${consult.target} · ${call.origin === 1 ? symbols.inbound : symbols.outbound} ${t('label.group')} ${call.groupId}`
 			: `${direction} · ${t('label.group')} ${call.groupId}`;
@@ -43,7 +53,10 @@ export function Banner({session, now, t, width, colour, reasonLabel = (reason) =
 	else if (agent.identity) detail = `${t('label.agent')} ${agent.identity.user}`;
 	else detail = t('banner.loginHint');
 
-	const leftWidth = Math.min(width, Math.max(26, displayWidth(timers) + 3, displayWidth(stateWord) + 5));
+	const leftWidth = Math.min(
+		width,
+		Math.max(26, displayWidth(timers) + 3, displayWidth(stateWord) + 5),
+	);
 	const rightWidth = Math.max(0, width - leftWidth);
 	const number = call?.number ?? '';
 	const big = number && bigWidth(number) + 2 <= rightWidth ? bigDigits(number) : null;
@@ -57,7 +70,9 @@ export function Banner({session, now, t, width, colour, reasonLabel = (reason) =
 		left: fitToWidth(left[row]!, leftWidth),
 		right: rightWidth > 0 ? fitToWidth(right[row]!, rightWidth - 1) + '\u2800' : '',
 	}));
-	const paint = colour ? {backgroundColor: style.background, color: style.foreground} : {inverse: true};
+	const paint = colour
+		? {backgroundColor: style.background, color: style.foreground}
+		: {inverse: true};
 	return (
 		<Box flexDirection="column" width={width} height={bannerRows} flexShrink={0}>
 			{rows.map((row, index) => (

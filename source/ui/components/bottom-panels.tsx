@@ -30,7 +30,12 @@ export function BottomPanels({
 		<Box width={width} height={height} flexShrink={0}>
 			{wide && (
 				<Panel title={t('panel.recent')} width={historyWidth} height={height}>
-					<HistoryTable records={records} label={label} t={t} {...panelInner(historyWidth, height)} />
+					<HistoryTable
+						records={records}
+						label={label}
+						t={t}
+						{...panelInner(historyWidth, height)}
+					/>
 				</Panel>
 			)}
 			<Panel title={t('tab.events')} width={width - historyWidth} height={height}>

@@ -55,7 +55,12 @@ export function MainArea(props: MainAreaProps) {
 	}
 	// A call takes a few rows: the room under it shows what just happened instead of staying
 	// empty (pop links, when there are any, need that room themselves).
-	if (tab === 'call' && props.eventsUnderCall && props.pops.fallbackLinks.length === 0 && height >= callPanelRows + 4) {
+	if (
+		tab === 'call' &&
+		props.eventsUnderCall &&
+		props.pops.fallbackLinks.length === 0 &&
+		height >= callPanelRows + 4
+	) {
 		const eventsHeight = height - callPanelRows;
 		return (
 			<Box flexDirection="column" width={width} height={height}>
@@ -69,7 +74,12 @@ export function MainArea(props: MainAreaProps) {
 		);
 	}
 	return (
-		<Panel title={tab === 'queue' ? queueTitle : t(`tab.${tab}`)} width={width} height={height} focused>
+		<Panel
+			title={tab === 'queue' ? queueTitle : t(`tab.${tab}`)}
+			width={width}
+			height={height}
+			focused
+		>
 			<TabContent {...props} {...panelInner(width, height)} />
 		</Panel>
 	);
@@ -116,7 +126,15 @@ function TabContent(props: MainAreaProps) {
 				/>
 			);
 		case 'links':
-			return <LinksList links={settings.links} selected={props.linkIndex} t={t} width={width} height={height} />;
+			return (
+				<LinksList
+					links={settings.links}
+					selected={props.linkIndex}
+					t={t}
+					width={width}
+					height={height}
+				/>
+			);
 		case 'pops':
 			return <PopsList entries={pops.recent} t={t} width={width} height={height} />;
 		case 'events':

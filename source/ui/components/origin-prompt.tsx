@@ -26,7 +26,14 @@ export function OriginPrompt({
 		// Not a URL: show it as it came.
 	}
 	return (
-		<Box width={width} height={originPromptRows} borderStyle="round" borderColor="yellow" paddingX={1} flexShrink={0}>
+		<Box
+			width={width}
+			height={originPromptRows}
+			borderStyle="round"
+			borderColor="yellow"
+			paddingX={1}
+			flexShrink={0}
+		>
 			<Text wrap="wrap">
 				<Text bold color="yellow">
 					{t('origin.asks', {origin: host, verb: request.verb})}

@@ -24,7 +24,10 @@ export function Panel({title, width, height, focused = false, children}: PanelPr
 	return (
 		<Box flexDirection="column" width={width} height={height} flexShrink={0}>
 			<Text color={color} dimColor={!focused} wrap="truncate">
-				╭─<Text bold dimColor={false}>{label}</Text>
+				╭─
+				<Text bold dimColor={false}>
+					{label}
+				</Text>
 				{rule}╮
 			</Text>
 			<Box

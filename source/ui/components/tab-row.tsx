@@ -22,7 +22,8 @@ export function TabRow({
 		<Box width={width} height={1} overflow="hidden" flexShrink={0}>
 			<Text wrap="truncate">
 				{tabNames.map((name) => {
-					const title = t(`tab.${name}`) + (name === 'queue' && queueLength > 0 ? ` (${queueLength})` : '');
+					const title =
+						t(`tab.${name}`) + (name === 'queue' && queueLength > 0 ? ` (${queueLength})` : '');
 					const selected = name === tab;
 					const shown = selected || together.includes(name);
 					return (

@@ -36,7 +36,8 @@ export function WrapUpPanel({
 			flexShrink={0}
 		>
 			<Text wrap="truncate">
-				<Text bold>{t('wrapUp.title')}</Text> {call.origin === 1 ? symbols.inbound : symbols.outbound} {call.number} ·{' '}
+				<Text bold>{t('wrapUp.title')}</Text>{' '}
+				{call.origin === 1 ? symbols.inbound : symbols.outbound} {call.number} ·{' '}
 				{call.disposition ? (
 					<Text color="green">[{label(call.disposition)}]</Text>
 				) : (

@@ -11,7 +11,14 @@ import {translateRefusal} from '../i18n/refusals.js';
 import type {KeyBinding} from '../keymap.js';
 import {splitKeys} from '../overlay.js';
 import {reduceKey} from '../reduce-key.js';
-import {initialUiState, settingsOverlay, type Effect, type ExitChoice, type KeyContext, type UiState} from '../ui-state.js';
+import {
+	initialUiState,
+	settingsOverlay,
+	type Effect,
+	type ExitChoice,
+	type KeyContext,
+	type UiState,
+} from '../ui-state.js';
 
 export interface KeymapOptions {
 	desk: Desk;
@@ -93,19 +100,28 @@ export function useKeymap(options: KeymapOptions): UiState {
 						setOverlay({...current, message: result.message});
 						return;
 					}
-					const saved = t(result.needsReconnect && !admin.reconnect ? 'settings.savedRestart' : 'settings.saved', {
-						file: result.file,
-					});
+					const saved = t(
+						result.needsReconnect && !admin.reconnect ? 'settings.savedRestart' : 'settings.saved',
+						{
+							file: result.file,
+						},
+					);
 					push(saved, 'info');
 					// A PBX or port change takes a reconnect: ask now rather than at the next start.
-					if (result.needsReconnect && admin.reconnect) setOverlay({kind: 'reconnect', file: result.file});
+					if (result.needsReconnect && admin.reconnect)
+						setOverlay({kind: 'reconnect', file: result.file});
 					else setOverlay({...current, dirty: false, message: saved});
 					return;
 				}
 				case 'reconnect':
-					void admin?.reconnect?.().then((result) =>
-						push(result.ok ? t('settings.reconnected') : result.message, result.ok ? 'info' : 'error'),
-					);
+					void admin
+						?.reconnect?.()
+						.then((result) =>
+							push(
+								result.ok ? t('settings.reconnected') : result.message,
+								result.ok ? 'info' : 'error',
+							),
+						);
 					return;
 				case 'edit-note':
 					void desk.editText?.(effect.value).then((text) => {
@@ -116,7 +132,10 @@ export function useKeymap(options: KeymapOptions): UiState {
 					return;
 				case 'answer-origin':
 					desk.originRequests?.answer(effect.id, effect.answer);
-					push(t(`origin.answered.${effect.answer}` as MessageKey), effect.answer === 'deny' ? 'warn' : 'info');
+					push(
+						t(`origin.answered.${effect.answer}` as MessageKey),
+						effect.answer === 'deny' ? 'warn' : 'info',
+					);
 					return;
 			}
 		},

@@ -22,7 +22,10 @@ const builtIn: Record<Language, Record<string, string>> = {
 	},
 };
 
-export function createLabel(language: Language, configured: LabelTable = {}): (id: string) => string {
+export function createLabel(
+	language: Language,
+	configured: LabelTable = {},
+): (id: string) => string {
 	const own = configured[language] ?? {};
 	const fallback = builtIn[language];
 	return (id) => own[id] ?? fallback[id] ?? id;
