@@ -25,11 +25,15 @@ const runs = Number(argument('runs', '5'));
 
 async function measure(kind) {
 	const pty =
-		kind === 'bare' ? spawnBare() : await spawnCtidesk({via: kind === 'npm' ? 'npm-start' : 'node'});
+		kind === 'bare'
+			? spawnBare()
+			: kind === 'bareNpm'
+				? spawnBare({via: 'npm'})
+				: await spawnCtidesk({via: kind === 'npm' ? 'npm-start' : 'node'});
 	try {
 		const firstFrame = await pty.waitFor(toolbarMarker);
 		// npm is a node process too: CPU and RSS are measured on the direct start only.
-		if (kind === 'npm') return {firstFrame};
+		if (kind === 'npm' || kind === 'bareNpm') return {firstFrame};
 		const pid = await pty.commandPid();
 		const cpu = cpuMs(pid);
 		const ready = kind === 'bare' ? null : await pty.waitFor(/API :\d+/);
@@ -41,8 +45,8 @@ async function measure(kind) {
 	}
 }
 
-const samples = {bare: [], ctidesk: [], npm: []};
-const kinds = ['bare', 'ctidesk', 'npm'];
+const samples = {bare: [], ctidesk: [], npm: [], bareNpm: []};
+const kinds = ['bare', 'ctidesk', 'npm', 'bareNpm'];
 // One unmeasured run of each warms the disk cache, as a second start by a user would.
 for (const kind of kinds) await measure(kind);
 for (let run = 0; run < runs; run++) {
@@ -53,6 +57,7 @@ const pick = (kind, key) => median(samples[kind].map((sample) => sample[key]));
 const firstFrame = pick('ctidesk', 'firstFrame');
 const bareFirstFrame = pick('bare', 'firstFrame');
 const npmFirstFrame = pick('npm', 'firstFrame');
+const bareNpmFirstFrame = pick('bareNpm', 'firstFrame');
 const figures = [
 	figure(
 		'npm start (README) → first frame',
@@ -61,6 +66,16 @@ const figures = [
 		bareFirstFrame,
 		`≤ ${NPM_START_TARGET_MS} ms and ≤ ${NPM_START_FACTOR}× bare`,
 		npmFirstFrame <= NPM_START_TARGET_MS && npmFirstFrame <= NPM_START_FACTOR * bareFirstFrame,
+		0,
+	),
+	// The same, beside bare Ink started through npm too: npm's own start-up counted on both sides.
+	figure(
+		'npm start → first frame, bare also via npm',
+		npmFirstFrame,
+		'ms',
+		bareNpmFirstFrame,
+		`≤ ${NPM_START_FACTOR}× bare via npm`,
+		npmFirstFrame <= NPM_START_FACTOR * bareNpmFirstFrame,
 		0,
 	),
 	figure(
@@ -96,7 +111,7 @@ const notes = [
 	`${runs} runs each (plus one warm-up), alternating; load average at the end ${loadavg()
 		.map((value) => value.toFixed(2))
 		.join(' ')} on this machine`,
-	`npm start samples: ${samples.npm.map((sample) => sample.firstFrame.toFixed(0)).join(', ')} ms (npm's own start-up is part of the figure; the bare app is started with node directly)`,
+	`npm start samples: ${samples.npm.map((sample) => sample.firstFrame.toFixed(0)).join(', ')} ms; bare via npm: ${samples.bareNpm.map((sample) => sample.firstFrame.toFixed(0)).join(', ')} ms (npm's own start-up is in both; the first row's baseline is bare Ink started with node directly)`,
 	`first-frame samples ctidesk: ${samples.ctidesk.map((sample) => sample.firstFrame.toFixed(0)).join(', ')} ms; bare: ${samples.bare.map((sample) => sample.firstFrame.toFixed(0)).join(', ')} ms`,
 	`ctidesk's own share of the first frame: ${(firstFrame - bareFirstFrame).toFixed(0)} ms over the bare Ink app`,
 ];

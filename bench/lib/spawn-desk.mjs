@@ -52,9 +52,12 @@ export async function spawnCtidesk({columns = 80, rows = 24, via = 'node'} = {})
 	return pty;
 }
 
-export function spawnBare({tick = false, columns = 80, rows = 24} = {}) {
+/** `via: 'npm'` starts it through `npm run bench:bare-ink`, the same way `npm start` starts the desk. */
+export function spawnBare({tick = false, columns = 80, rows = 24, via = 'node'} = {}) {
 	return spawnInPty(
-		[process.execPath, join(here, 'bare-ink-app.mjs'), ...(tick ? ['--tick'] : [])],
+		via === 'npm'
+			? ['npm', 'run', '--silent', 'bench:bare-ink', ...(tick ? ['--', '--tick'] : [])]
+			: [process.execPath, join(here, 'bare-ink-app.mjs'), ...(tick ? ['--tick'] : [])],
 		{
 			cwd: root,
 			columns,
