@@ -33,15 +33,12 @@ export async function spawnCtidesk({columns = 80, rows = 24, via = 'node'} = {})
 		via === 'npm-start'
 			? ['npm', 'start', '--silent', '--', ...flags]
 			: [process.execPath, join(root, 'dist/cli.js'), ...flags];
-	const pty = spawnInPty(
-		argv,
-		{
-			cwd: root,
-			env: {...process.env, CTIDESK_CONFIG_DIR: configDir, CTIDESK_DATA_DIR: join(dir, 'data')},
-			columns,
-			rows,
-		},
-	);
+	const pty = spawnInPty(argv, {
+		cwd: root,
+		env: {...process.env, CTIDESK_CONFIG_DIR: configDir, CTIDESK_DATA_DIR: join(dir, 'data')},
+		columns,
+		rows,
+	});
 	const stop = pty.stop;
 	pty.stop = async (quitKeys = 'q') => {
 		const result = await stop(quitKeys);
