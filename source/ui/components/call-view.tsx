@@ -20,6 +20,8 @@ export interface CallViewProps {
 	height: number;
 	/** Lines shown while there is no call (how to log in, where the config file is). */
 	notice?: readonly string[];
+	/** A wrap-up code's label in the agent's language. */
+	label?: (id: string) => string;
 }
 
 function Field({label, value, width}: {label: string; value: string; width: number}) {
@@ -55,6 +57,7 @@ export function CallView({
 	width,
 	height,
 	notice = [],
+	label = (id) => id,
 }: CallViewProps) {
 	const half = Math.floor(width / 2);
 	const links = fallbackLinks.slice(0, Math.max(0, height - 6));
@@ -71,7 +74,7 @@ export function CallView({
 					<Text dimColor wrap="truncate">
 						{lastCall.origin === 1 ? symbols.inbound : symbols.outbound} {lastCall.number} ·{' '}
 						{lastCall.callId} · {t(`cause.${lastCall.endCause}`)}
-						{lastCall.disposition ? ` · [${lastCall.disposition}]` : ''}
+						{lastCall.disposition ? ` · [${label(lastCall.disposition)}]` : ''}
 					</Text>
 				)}
 				{lastCall && popLatencies(pops, lastCall.callId) && (

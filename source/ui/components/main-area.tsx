@@ -100,6 +100,7 @@ function TabContent(props: MainAreaProps) {
 					width={width}
 					height={height}
 					notice={props.notice}
+					label={label}
 				/>
 			);
 		case 'queue':
