@@ -25,6 +25,8 @@ import {deskSettings} from './desk-settings.js';
 import type {InstanceControl} from './server/action.js';
 import {createLiveConfig, type LiveConfig} from './live-config.js';
 import {createSwitchableDriver} from './switchable-driver.js';
+import {saveConfig} from './config/store.js';
+import {createOriginRequests, type OriginRequests} from './server/origin-requests.js';
 import {refuse, type Result} from './core/types.js';
 
 export interface AppDeps {
@@ -71,6 +73,8 @@ export interface App {
 	applySaved(saved: Config): Applied;
 	/** Reconnects the PBX link and rebinds the local API with the settings in use. */
 	reconnect(): Promise<Result>;
+	/** First contact from a CRM origin not allowed yet: the question the TUI shows, and its answer. */
+	originRequests: OriginRequests;
 	paths: Paths;
 	store: SessionStore;
 	activity: ActivityLog;
@@ -276,7 +280,7 @@ export function createApp(deps: AppDeps): App {
 	async function startServer() {
 		// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
 		const {startLocalServer} = await import('./local-api.js');
-		const started = await startLocalServer({store, config: live.getSnapshot, activity, logger, instance}).catch(
+		const started = await startLocalServer({store, config: live.getSnapshot, activity, logger, instance, originRequests}).catch(
 			(error: unknown): LocalApi => ({ok: false, message: `Local API off: ${(error as Error).message}`}),
 		);
 		localApi = started;
@@ -315,6 +319,21 @@ export function createApp(deps: AppDeps): App {
 		activity.add('info', 'app', 'Settings saved: applied from the next request, pop and call on');
 		return {needsReconnect: pbxKey(next) !== running.pbx || next.server.port !== running.port};
 	}
+
+	/** The agent allowed a CRM origin for good: saved in server.allowedOrigins and applied at once. */
+	function allowOrigin(origin: string) {
+		const allowed = fileConfig.server.allowedOrigins;
+		const next = allowed.includes(origin) ? fileConfig : {...fileConfig, server: {...fileConfig.server, allowedOrigins: [...allowed, origin]}};
+		const saved = saveConfig(paths.configFile, next);
+		applySaved(next);
+		activity.add(
+			saved.ok ? 'info' : 'warn',
+			'server',
+			saved.ok ? `Allowed ${origin} (saved in server.allowedOrigins)` : `Allowed ${origin} until ctidesk stops: ${saved.message}`,
+		);
+	}
+
+	const originRequests = createOriginRequests({clock, allowAlways: allowOrigin});
 
 	async function reconnect(): Promise<Result> {
 		const next = live.getSnapshot();
@@ -385,6 +404,7 @@ export function createApp(deps: AppDeps): App {
 		fileConfig: () => fileConfig,
 		applySaved,
 		reconnect,
+		originRequests,
 		paths,
 		store,
 		activity,

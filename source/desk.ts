@@ -146,6 +146,7 @@ export function createDesk(app: App, configFile: string): Desk {
 		server: app.server,
 		settings: deskSettings(app.config),
 		liveSettings: liveDeskSettings(app),
+		originRequests: app.originRequests,
 		openLink: app.openLink,
 		reopenLastPop: app.reopenLastPop,
 		admin: createAdminSettings(app, configFile),

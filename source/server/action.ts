@@ -10,6 +10,7 @@ import type {DeskSettings, ExternalSource, PopsView} from '../core/desk.js';
 import type {Middleware} from 'koa';
 import {answerFailure, answerSuccess, failure, type LocalState, type Outcome} from './answer.js';
 import {allowedOrigins, type PeerCheck} from './guard.js';
+import type {OriginRequests} from './origin-requests.js';
 import {parseRedirect, type Params, type Parsed} from './validate.js';
 
 export interface ServerDeps {
@@ -22,6 +23,8 @@ export interface ServerDeps {
 	peerCheck?: PeerCheck;
 	/** The running instance behind /api and the WebSocket's pops messages; absent in bare server tests. */
 	instance?: InstanceControl;
+	/** First contact from an origin not allowed yet: ask the agent (absent: refuse, as headless). */
+	originRequests?: OriginRequests;
 }
 
 /** What an attached TUI learns of the instance (remote-desk.ts `InstanceDescription`, without `ok`). */

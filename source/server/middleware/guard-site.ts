@@ -15,8 +15,11 @@ const browserMarkers = ['origin', 'referer', 'sec-fetch-site', 'sec-fetch-mode',
 /** The origins allowed right now (they change when the settings are saved). */
 export type AllowedOrigins = () => ReadonlySet<string>;
 
-/** Decides a site refusal: the default says so; the first-contact prompt may ask the agent. */
-export type SiteRefusal = (ctx: LocalContext, verdict: Extract<Verdict, {ok: false}>, claimed: string | null) => Promise<boolean>;
+/**
+ * A second opinion on a request refused for its site (first-contact.ts asks the agent): a
+ * verdict of its own, or null to keep the refusal.
+ */
+export type SiteRefusal = (ctx: LocalContext, claimed: string | null) => Promise<Verdict | null>;
 
 function refuse(ctx: LocalContext, verdict: Extract<Verdict, {ok: false}>, json?: boolean) {
 	answerFailure(ctx, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message), json);
@@ -59,8 +62,9 @@ export function guardSite(allowedOrigins: AllowedOrigins, onRefusal?: SiteRefusa
 		// Speculative loads first: a prefetch must not even ask the agent (below).
 		const purpose = checkPurpose(ctx.headers);
 		if (!purpose.ok) return refuse(ctx, purpose);
-		const {verdict, claimed} = checkSite(ctx.headers, allowed, ctx.socket.localPort ?? 0);
-		if (!verdict.ok && !(onRefusal && (await onRefusal(ctx, verdict, claimed)))) return refuse(ctx, verdict);
+		const site = checkSite(ctx.headers, allowed, ctx.socket.localPort ?? 0);
+		const verdict = site.verdict.ok ? site.verdict : ((await onRefusal?.(ctx, site.claimed)) ?? site.verdict);
+		if (!verdict.ok) return refuse(ctx, verdict);
 		await next();
 	};
 }
