@@ -2,6 +2,7 @@
 // freezes. Measured against a bare Koa app answering a constant, in the same run.
 //
 //   npm run build && node bench/cgi-latency.mjs [--paced 200] [--seconds 1] [--windows 4] [--bursts 5] [--json]
+//   BENCH_PROFILE=<dir> also writes a V8 CPU profile of the ctidesk server.
 //
 // Each server runs alone in a child process (lib/cgi-servers.mjs: ctidesk exactly as the app
 // wires it — guards with the same-user check on, strict parameters, session, simulator, request
@@ -57,7 +58,9 @@ async function serve(role) {
 
 function startChild(role) {
 	return new Promise((resolve, reject) => {
-		const child = fork(fileURLToPath(import.meta.url), ['--serve', role], {stdio: ['ignore', 'ignore', 'inherit', 'ipc']});
+		// BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server there.
+		const profile = process.env.BENCH_PROFILE && role === 'ctidesk' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+		const child = fork(fileURLToPath(import.meta.url), ['--serve', role], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: profile});
 		child.once('message', ({port}) => resolve({role, child, port}));
 		child.once('error', reject);
 		child.once('exit', (code) => reject(new Error(`${role} server exited with ${code}`)));

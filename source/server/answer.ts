@@ -75,7 +75,8 @@ export function wantsJson(ctx: LocalContext): boolean {
 function send(ctx: LocalContext, outcome: Outcome, type: string, body: string) {
 	ctx.state.outcome = outcome;
 	ctx.status = outcome.status;
-	ctx.type = type;
+	// The exact header: Koa's ctx.type setter would look the type up in its MIME table each time.
+	ctx.set('Content-Type', type);
 	ctx.body = body;
 }
 
