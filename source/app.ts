@@ -14,14 +14,14 @@ import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
 import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
-import type {ExternalSource, PopsView, ServerView} from './core/desk.js';
+import type {DeskSettings, ExternalSource, PopsView, ServerView} from './core/desk.js';
 import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
-import {deskSettings} from './desk-settings.js';
+import {liveDeskSettings} from './desk-settings.js';
 import type {InstanceControl} from './server/action.js';
 import {createLiveConfig, type LiveConfig} from './live-config.js';
 import {createSwitchableDriver} from './switchable-driver.js';
@@ -67,6 +67,8 @@ export interface App {
 	config: Config;
 	/** The config in use now (saved settings apply at once). */
 	settings: LiveConfig;
+	/** What the TUI reads of it (language, keys, reasons…), one object per save. */
+	liveSettings: ExternalSource<DeskSettings>;
 	/** The config as in the file (without command-line flags). */
 	fileConfig(): Config;
 	/** Makes a config just saved to the file the one in use (with the flags applied again). */
@@ -116,6 +118,7 @@ export function createApp(deps: AppDeps): App {
 	const clock = deps.clock ?? systemClock;
 	const withFlags = deps.withFlags ?? ((saved: Config) => saved);
 	const live = createLiveConfig(config);
+	const liveSettings = liveDeskSettings(live);
 	let fileConfig = deps.fileConfig ?? config;
 	/** The PBX, phone and port the running driver and local API were started with. */
 	let running = {pbx: pbxKey(config), port: config.server.port};
@@ -391,16 +394,18 @@ export function createApp(deps: AppDeps): App {
 			version: deps.version ?? '0.0.0',
 			configFile: paths.configFile,
 			capabilities: store.capabilities,
-			settings: deskSettings(live.getSnapshot()),
+			settings: liveSettings.getSnapshot(),
 		}),
 		shutdown: (logout) => (deps.onShutdown ? deps.onShutdown(logout) : void stop({logout})),
 		openLink,
 		pops,
+		settings: liveSettings,
 	};
 
 	return {
 		config,
 		settings: live,
+		liveSettings,
 		fileConfig: () => fileConfig,
 		applySaved,
 		reconnect,

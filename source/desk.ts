@@ -3,7 +3,7 @@ import type {App, Applied} from './app.js';
 import {verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
-import type {AdminSettings, Desk, DeskSettings, ExternalSource, SettingsField} from './core/desk.js';
+import type {AdminSettings, Desk, SettingsField} from './core/desk.js';
 import {refuse, type Result} from './core/types.js';
 import {deskSettings} from './desk-settings.js';
 
@@ -116,23 +116,6 @@ export function createAdminSettings(target: SettingsHost | Config, configFile: s
 	return admin;
 }
 
-/** The TUI's settings as saved, one object per saved config (useSyncExternalStore needs that). */
-function liveDeskSettings(app: App): ExternalSource<DeskSettings> {
-	let from = app.settings.getSnapshot();
-	let settings = deskSettings(from);
-	return {
-		getSnapshot() {
-			const config = app.settings.getSnapshot();
-			if (config !== from) {
-				from = config;
-				settings = deskSettings(config);
-			}
-			return settings;
-		},
-		subscribe: app.settings.subscribe,
-	};
-}
-
 export function createDesk(app: App, configFile: string): Desk {
 	return {
 		session: {
@@ -145,7 +128,7 @@ export function createDesk(app: App, configFile: string): Desk {
 		pops: app.pops,
 		server: app.server,
 		settings: deskSettings(app.config),
-		liveSettings: liveDeskSettings(app),
+		liveSettings: app.liveSettings,
 		originRequests: app.originRequests,
 		openLink: app.openLink,
 		reopenLastPop: app.reopenLastPop,

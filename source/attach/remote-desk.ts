@@ -23,7 +23,8 @@ export type ServerMessage =
 	| {type: 'event'; seq: number; event: SessionEvent}
 	| {type: 'gap'; since: number; seq: number}
 	| {type: 'activity'; entries: ActivityEntry[]}
-	| {type: 'pops'; view: PopsView};
+	| {type: 'pops'; view: PopsView}
+	| {type: 'settings'; settings: DeskSettings};
 
 export interface RemoteDesk extends Desk {
 	instance: InstanceDescription;
@@ -62,6 +63,7 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 	const activity = createSource<readonly ActivityEntry[]>([]);
 	const pops = createSource<PopsView>({recent: [], fallbackLinks: [], pendingHidden: 0});
 	const server = createSource<ServerView>({on: true, port, message: null});
+	const liveSettings = createSource<DeskSettings>(instance.settings);
 	let closed = false;
 	let socket: WebSocket | null = null;
 	let retryMs = 250;
@@ -97,6 +99,9 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 			}
 			case 'pops':
 				pops.set(message.view);
+				return;
+			case 'settings':
+				liveSettings.set(message.settings);
 				return;
 		}
 	};
@@ -160,6 +165,7 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 		pops,
 		server,
 		settings: instance.settings,
+		liveSettings,
 		async openLink(url) {
 			await api.post('/api/open-link', {url}).catch(() => undefined);
 		},

@@ -43,6 +43,8 @@ export interface InstanceControl {
 	shutdown(logout: boolean): void;
 	openLink(url: string): Promise<void>;
 	pops: ExternalSource<PopsView>;
+	/** The TUI's settings as saved (attached TUIs get each change); absent: they never change. */
+	settings?: ExternalSource<DeskSettings>;
 }
 
 /** A route's decision: run `command` (or nothing, when the goal is already reached) and say `message`. */

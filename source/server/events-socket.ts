@@ -16,6 +16,7 @@ import pino from 'pino';
 import {toStatusJson} from '../core/status.js';
 import type {SessionEvent} from '../core/types.js';
 import type {ActivityEntry} from '../session/activity-log.js';
+import type {DeskSettings, ExternalSource} from '../core/desk.js';
 import type {ServerDeps} from './action.js';
 import {allowedOrigins, checkRequest} from './guard.js';
 import {peerCheckFor} from './peer-user.js';
@@ -115,6 +116,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	let popsFlush: NodeJS.Immediate | null = null;
 	const activityMessage = (entries: readonly ActivityEntry[]) => JSON.stringify({type: 'activity', entries});
 	const popsMessage = () => JSON.stringify({type: 'pops', view: deps.instance!.pops.getSnapshot()});
+	const settingsMessage = (settings: ExternalSource<DeskSettings>) => JSON.stringify({type: 'settings', settings: settings.getSnapshot()});
 
 	function flushActivity() {
 		activityFlush = null;
@@ -144,6 +146,15 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 				const data = popsMessage();
 				for (const client of clients) if (client.attached) send(client, data);
 			});
+		}) ?? (() => undefined);
+
+	// Settings saved on the instance apply at once in attached TUIs too.
+	const settingsSource = deps.instance?.settings;
+	const unsubscribeSettings =
+		settingsSource?.subscribe(() => {
+			if (attachedCount === 0) return;
+			const data = settingsMessage(settingsSource);
+			for (const client of clients) if (client.attached) send(client, data);
 		}) ?? (() => undefined);
 
 	const heartbeat = setInterval(() => {
@@ -188,6 +199,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		client.activityId = entries.at(-1)?.id ?? 0;
 		send(client, activityMessage(entries));
 		if (deps.instance) send(client, popsMessage());
+		if (settingsSource) send(client, settingsMessage(settingsSource));
 	}
 
 	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, since: Since, refuse: (status: number, message: string) => void) {
@@ -224,6 +236,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 			unsubscribe();
 			unsubscribeActivity();
 			unsubscribePops();
+			unsubscribeSettings();
 			if (activityFlush) clearImmediate(activityFlush);
 			if (popsFlush) clearImmediate(popsFlush);
 			const closing = [...clients].map(
