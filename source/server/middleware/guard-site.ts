@@ -25,7 +25,7 @@ function refuse(ctx: LocalContext, verdict: Extract<Verdict, {ok: false}>, json?
 	answerFailure(ctx, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message), json);
 }
 
-/** Refuses what a preflight must not get; returns true when the preflight may be answered. */
+/** What a preflight must not get (an origin not allowed, another method); ok when @koa/cors may answer it. */
 function checkPreflight(ctx: LocalContext, allowed: ReadonlySet<string>): Verdict {
 	const origin = ctx.get('origin');
 	const method = ctx.get('access-control-request-method');
