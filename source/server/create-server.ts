@@ -1,7 +1,7 @@
 // The whole local API as one Koa app (house rule 16), without listen (listen.ts binds it). Read
 // the chain top to bottom: each middleware is named for its one job and may answer by itself.
 //
-//   requestLog → errorBoundary → securityHeaders → guardConnection → guardSite (→ firstContact)
+//   requestLog → errorBoundary → securityHeaders → guardConnection → takeTurns → guardSite (→ firstContact)
 //   → corsForAllowed
 //   → answerUnrouted → /cgi-bin router (strictParams → route) → /api router, each with allowedMethods()
 //
@@ -18,6 +18,7 @@ import {askOnFirstContact} from './middleware/first-contact.js';
 import {corsForAllowed, guardSite} from './middleware/guard-site.js';
 import {requestLog} from './middleware/request-log.js';
 import {securityHeaders} from './middleware/security-headers.js';
+import {takeTurns} from './middleware/take-turns.js';
 import {peerCheckFor} from './peer-user.js';
 import {apiRouter} from './routes/api.js';
 import {cgiRouter} from './routes/cgi.js';
@@ -41,6 +42,7 @@ export function createServer(deps: ServerDeps): LocalApiApp {
 		.use(errorBoundary(logger))
 		.use(securityHeaders)
 		.use(guardConnection(deps.peerCheck ?? peerCheckFor(deps.config())))
+		.use(takeTurns())
 		.use(guardSite(allowed, deps.originRequests && askOnFirstContact(deps.originRequests)))
 		.use(corsForAllowed(allowed))
 		.use(answerUnrouted)
