@@ -148,6 +148,24 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 			});
 		}) ?? (() => undefined);
 
+	// First contact from a CRM: an attached TUI can show the question too. Subscribed only while
+	// one is attached, since a subscriber is what tells the service that someone can answer.
+	const originRequests = deps.originRequests;
+	const originMessage = () => JSON.stringify({type: 'origin-request', request: originRequests!.getSnapshot()});
+	let unsubscribeOrigins: (() => void) | null = null;
+	const sendOrigin = () => {
+		const data = originMessage();
+		for (const client of clients) if (client.attached) send(client, data);
+	};
+	function followOrigins(attached: number) {
+		if (!originRequests) return;
+		if (attached > 0 && !unsubscribeOrigins) unsubscribeOrigins = originRequests.subscribe(sendOrigin);
+		if (attached === 0 && unsubscribeOrigins) {
+			unsubscribeOrigins();
+			unsubscribeOrigins = null;
+		}
+	}
+
 	// Settings saved on the instance apply at once in attached TUIs too.
 	const settingsSource = deps.instance?.settings;
 	const unsubscribeSettings =
@@ -172,7 +190,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	function accept(ws: WebSocket, since: number | null, attached: boolean) {
 		const client: Client = {ws, alive: true, attached, activityId: 0};
 		clients.add(client);
-		if (attached) attachedCount += 1;
+		if (attached) followOrigins((attachedCount += 1));
 		activity.add('info', 'server', `WebSocket client connected${since === null ? '' : ` (since ${since})`}; ${clients.size} open`);
 		ws.on('pong', () => {
 			client.alive = true;
@@ -180,7 +198,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		ws.on('error', (error) => logger.warn({err: error}, 'WebSocket client error'));
 		ws.on('close', () => {
 			clients.delete(client);
-			if (attached) attachedCount -= 1;
+			if (attached) followOrigins((attachedCount -= 1));
 			activity.add('info', 'server', `WebSocket client disconnected; ${clients.size} open`);
 		});
 		// Replay and subscription happen in this same tick, so no event can fall between them.
@@ -200,6 +218,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		send(client, activityMessage(entries));
 		if (deps.instance) send(client, popsMessage());
 		if (settingsSource) send(client, settingsMessage(settingsSource));
+		if (originRequests) send(client, originMessage());
 	}
 
 	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, since: Since, refuse: (status: number, message: string) => void) {
@@ -237,6 +256,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 			unsubscribeActivity();
 			unsubscribePops();
 			unsubscribeSettings();
+			unsubscribeOrigins?.();
 			if (activityFlush) clearImmediate(activityFlush);
 			if (popsFlush) clearImmediate(popsFlush);
 			const closing = [...clients].map(

@@ -2,6 +2,7 @@
 // agent (answered here through the service, as the TUI does), and the page gets the answer. Over
 // real HTTP against the real session and simulator.
 import {afterEach, describe, expect, it} from 'vitest';
+import WebSocket from 'ws';
 import {loginReady, rawRequest, startHarness, type Harness, type RawResponse} from './server-harness.js';
 
 const newCrm = 'https://new-crm.example.com';
@@ -147,5 +148,41 @@ describe('first contact from an origin not allowed yet', () => {
 		expect((await pending).status).toBe(403);
 		requests.answer(asked.id, 'always');
 		expect(h.currentConfig().server.allowedOrigins).not.toContain(newCrm);
+	});
+
+	it('an attached TUI (ctidesk attach) is asked over the event stream and answers over /api; a page cannot answer', async () => {
+		h = await startHarness({firstContact: {}});
+		await loginReady(h.store);
+		const questions: Array<{id: string; origin: string; verb: string} | null> = [];
+		const tui = new WebSocket(`ws://127.0.0.1:${h.port}/events`);
+		tui.on('message', (data: Buffer) => {
+			const message = JSON.parse(data.toString('utf8')) as {type: string; request?: {id: string; origin: string; verb: string} | null};
+			if (message.type === 'origin-request') questions.push(message.request ?? null);
+		});
+		await new Promise((resolve) => tui.once('open', resolve));
+		await expect.poll(() => questions.length).toBeGreaterThan(0);
+		const pending = dial(newCrm);
+		await expect.poll(() => questions.at(-1)?.origin).toBe(newCrm);
+		const {id} = questions.at(-1)!;
+		const answer = (headers: Record<string, string> = {}) =>
+			rawRequest(h.port, '/api/origin-answer', {
+				method: 'POST',
+				headers: {'Content-Type': 'application/json', Accept: 'application/json', ...headers},
+				body: JSON.stringify({id, answer: 'once'}),
+			});
+		// The page itself (or any web page) cannot answer its own question.
+		expect((await answer({Origin: newCrm})).status).toBe(403);
+		expect(h.originRequests!.getSnapshot()).not.toBeNull();
+		expect((await answer()).status).toBe(200);
+		expect((await pending).status).toBe(200);
+		expect(h.store.getSnapshot().call).toMatchObject({number: '139001'});
+		await expect.poll(() => questions.at(-1)).toBeNull();
+		tui.close();
+		await new Promise((resolve) => tui.once('close', resolve));
+		// Nobody attached any more: headless again, the 403 with the fix.
+		await expect.poll(() => h.activity.getEntries().some((entry) => entry.text.startsWith('WebSocket client disconnected'))).toBe(true);
+		await h.store.run({type: 'hangup'});
+		expect((await dial('https://other-crm.example.com')).status).toBe(403);
+		expect(h.originRequests!.getSnapshot()).toBeNull();
 	});
 });
