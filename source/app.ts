@@ -8,7 +8,7 @@ import type {Config} from './config/schema.js';
 import type {Paths} from './config/paths.js';
 import {createAuthenticator} from './session/authenticate.js';
 import {logActivity, type Logger} from './logger.js';
-import type {LocalApi} from './local-api.js';
+import {createLocalApiHost} from './local-api-host.js';
 import {createActivityLog, type ActivityLog} from './session/activity-log.js';
 import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
@@ -16,7 +16,6 @@ import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
 import type {DeskSettings, ExternalSource, PopsView, ServerView} from './core/desk.js';
 import {join} from 'node:path';
-import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
 import type {Outbox} from './pops/outbox.js';
@@ -174,19 +173,6 @@ export function createApp(deps: AppDeps): App {
 			);
 	});
 
-	let serverView: ServerView = {on: false, port: null, message: null};
-	const serverListeners = new Set<() => void>();
-	const server = {
-		getSnapshot: () => serverView,
-		subscribe(listener: () => void) {
-			serverListeners.add(listener);
-			return () => serverListeners.delete(listener);
-		},
-	};
-	const setServerView = (view: ServerView) => {
-		serverView = view;
-		for (const listener of serverListeners) listener();
-	};
 	const closers: Array<() => Promise<void>> = [];
 
 	// Pops start with the app (the outbox and cookie jar load from disk); until then the view is empty.
@@ -277,44 +263,6 @@ export function createApp(deps: AppDeps): App {
 		});
 	}
 
-	let localApi: LocalApi | null = null;
-
-	/** Binds the local API on the port in use and records the instance for `ctidesk attach`. */
-	async function startServer() {
-		// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
-		const {startLocalServer} = await import('./local-api.js');
-		const started = await startLocalServer({store, config: live.getSnapshot, activity, logger, instance, originRequests}).catch(
-			(error: unknown): LocalApi => ({ok: false, message: `Local API off: ${(error as Error).message}`}),
-		);
-		localApi = started;
-		if (!started.ok) {
-			setServerView({on: false, port: null, message: started.message});
-			activity.add('warn', 'server', started.message);
-			return;
-		}
-		setServerView({on: true, port: started.port, message: null});
-		// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
-		try {
-			writeInstanceFile(paths.runtimeDir, {
-				pid: process.pid,
-				port: started.port,
-				configFile: paths.configFile,
-				startedAt: clock.now(),
-				version: deps.version ?? '0.0.0',
-			});
-		} catch (error) {
-			activity.add('warn', 'app', `Could not record the instance for attach: ${(error as Error).message}`);
-		}
-	}
-
-	async function stopServer() {
-		const running = localApi;
-		localApi = null;
-		if (!running?.ok) return;
-		await running.close();
-		removeInstanceFile(paths.runtimeDir);
-	}
-
 	function applySaved(saved: Config): Applied {
 		fileConfig = saved;
 		const next = withFlags(saved);
@@ -350,10 +298,10 @@ export function createApp(deps: AppDeps): App {
 			activity.add('info', 'app', `Reconnecting to the PBX (${next.pbx.driver})`);
 			await driver.replace(createDriver(next, clock));
 		}
-		if (before.port !== running.port || !localApi?.ok) {
+		if (before.port !== running.port || !localApi.view.getSnapshot().on) {
 			activity.add('info', 'app', `Rebinding the local API on port ${next.server.port}`);
-			await stopServer();
-			await startServer();
+			await localApi.stop();
+			await localApi.start();
 		}
 		return {ok: true};
 	}
@@ -402,6 +350,18 @@ export function createApp(deps: AppDeps): App {
 		settings: liveSettings,
 	};
 
+	const localApi = createLocalApiHost({
+		store,
+		config: live.getSnapshot,
+		activity,
+		logger,
+		instance,
+		originRequests,
+		paths,
+		clock,
+		version: deps.version ?? '0.0.0',
+	});
+
 	return {
 		config,
 		settings: live,
@@ -414,7 +374,7 @@ export function createApp(deps: AppDeps): App {
 		store,
 		activity,
 		pops,
-		server,
+		server: localApi.view,
 		openLink,
 		async reopenLastPop() {
 			const result = await popService?.reopenLast();
@@ -425,8 +385,8 @@ export function createApp(deps: AppDeps): App {
 			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep
 			// CRM pages (and attached TUIs) from reaching ctidesk; commands answer pbx-unavailable meanwhile.
 			// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
-			await startServer();
-			closers.push(stopServer);
+			await localApi.start();
+			closers.push(localApi.stop);
 			await store.start();
 		},
 		stop,
