@@ -62,7 +62,9 @@ export function action(deps: ServerDeps, plan: Planner): Middleware<LocalState> 
 		const params = ctx.state.params ?? new Map<string, string>();
 		const config = deps.config();
 		// The redirect target is checked first: a bad url= must change nothing.
-		const url = parseRedirect(params.get('url'), allowedOrigins(config));
+		const granted = ctx.state.grantedOrigin;
+		const allowed = allowedOrigins(config);
+		const url = parseRedirect(params.get('url'), granted === undefined || allowed.has(granted) ? allowed : new Set([...allowed, granted]));
 		if (!url.ok) return answerFailure(ctx, badInput(url));
 		const decided = await plan(params, deps.store.getSnapshot(), config);
 		if (decided.ok !== true) return answerFailure(ctx, decided);

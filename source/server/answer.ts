@@ -30,6 +30,8 @@ export interface LocalState {
 	params?: Params;
 	/** What the answer said; set by every answer below. */
 	outcome?: Outcome;
+	/** An origin the agent allowed for this request only (first contact): also a valid `url=`. */
+	grantedOrigin?: string;
 }
 
 export type LocalContext = ParameterizedContext<LocalState>;

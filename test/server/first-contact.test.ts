@@ -63,6 +63,25 @@ describe('first contact from an origin not allowed yet', () => {
 		expect((await again).status).toBe(403);
 	});
 
+	it("allow once also lets the request go back to the page's own origin (login.cgi?url=)", async () => {
+		const requests = await withTui();
+		await h.store.run({type: 'logout'});
+		const page = `${newCrm}/after-login?x=1`;
+		const pending = rawRequest(h.port, `/cgi-bin/login.cgi?user=101&pass=101&url=${encodeURIComponent(page)}`, {headers: {Origin: newCrm}});
+		const asked = await question();
+		expect(asked.verb).toBe('login.cgi');
+		requests.answer(asked.id, 'once');
+		const response = await pending;
+		expect(response.status).toBe(302);
+		expect(response.headers['location']).toBe(page);
+		// Another origin as url= is still refused: the grant is for the page's own origin only.
+		await h.store.run({type: 'logout'});
+		const elsewhere = rawRequest(h.port, `/cgi-bin/login.cgi?user=101&pass=101&url=${encodeURIComponent('https://evil.example/')}`, {headers: {Origin: newCrm}});
+		requests.answer((await question()).id, 'once');
+		expect((await elsewhere).status).toBe(400);
+		expect(h.store.getSnapshot().agent.state).toBe('logged-out');
+	});
+
 	it('allow always: runs it and allows the origin from then on, with CORS', async () => {
 		const requests = await withTui();
 		const pending = dial(newCrm);

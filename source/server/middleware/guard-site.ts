@@ -63,8 +63,12 @@ export function guardSite(allowedOrigins: AllowedOrigins, onRefusal?: SiteRefusa
 		const purpose = checkPurpose(ctx.headers);
 		if (!purpose.ok) return refuse(ctx, purpose);
 		const site = checkSite(ctx.headers, allowed, ctx.socket.localPort ?? 0);
-		const verdict = site.verdict.ok ? site.verdict : ((await onRefusal?.(ctx, site.claimed)) ?? site.verdict);
-		if (!verdict.ok) return refuse(ctx, verdict);
+		if (!site.verdict.ok) {
+			const second = (await onRefusal?.(ctx, site.claimed)) ?? site.verdict;
+			if (!second.ok) return refuse(ctx, second);
+			// Allowed by the agent: the page's own origin is then a valid url= for this request too.
+			if (site.claimed !== null) ctx.state.grantedOrigin = site.claimed;
+		}
 		await next();
 	};
 }
