@@ -102,7 +102,7 @@ export const en = {
 	'help.tabs': 'Tab / Shift+Tab: switch tabs · ↑/↓: move in lists · Enter: open link',
 	'settings.title': 'Settings',
 	'settings.hint': '↑/↓ choose · Enter edit · Space cycle mode · w save · Esc close',
-	'settings.saved': 'Settings saved to {file}. PBX and port changes apply at the next start.',
+	'settings.saved': 'Settings saved to {file}: in use now (PBX and port: after a reconnect).',
 	'settings.wrongPassword': 'Wrong admin password.',
 	'settings.mismatch': 'The two passwords differ.',
 	'settings.noAdminPassword': 'No admin password: the installer runs ctidesk set-admin-password',
