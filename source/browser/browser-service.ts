@@ -122,7 +122,14 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 		return options.settings().pops[kind]?.window ?? null;
 	}
 
-	async function openVisible({kind, url}: {kind: PopKind; url: string}): Promise<VisibleResult> {
+	async function openVisible(request: {kind: PopKind; url: string}): Promise<VisibleResult> {
+		const first = await openVisibleOnce(request);
+		// The agent closed the browser just as the pop came: it starts again for this pop.
+		if (!first.ok && plan().mode === 'managed' && !managed.running()) return openVisibleOnce(request);
+		return first;
+	}
+
+	async function openVisibleOnce({kind, url}: {kind: PopKind; url: string}): Promise<VisibleResult> {
 		const current = plan();
 		try {
 			if (current.mode === 'remote') {

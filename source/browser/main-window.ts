@@ -30,6 +30,8 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	let tabs: Page[] = [];
 	let loginCgiAt = -Infinity;
 	const navigatedListeners = new Set<() => void>();
+	/** Layouts asked for and not finished. */
+	let showing = 0;
 	/** What the window last showed (in memory only: the home URL holds the sid). */
 	let lastLayout: {homeUrl: string; loggedIn: boolean; links: readonly string[]} | null = null;
 	/** The URL each link tab was opened with (its own URL may have moved on by a redirect). */
@@ -39,8 +41,9 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 		// The window the browser starts with becomes the first tab.
 		const first = session.context.pages()[0];
 		if (first) adoptFirst(first);
-		// Started again (the agent had closed it): the main window comes back as it was.
-		if (lastLayout) void show(lastLayout.homeUrl, lastLayout).catch(() => undefined);
+		// Started again by a pop (the agent had closed it): the main window comes back as it was.
+		// Not when a layout is what started it: that one is about to be shown anyway.
+		if (lastLayout && showing === 0) void show(lastLayout.homeUrl, lastLayout).catch(() => undefined);
 	});
 
 	function watch(page: Page) {
@@ -109,7 +112,8 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	let laying: Promise<unknown> = Promise.resolve();
 	function show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void> {
 		lastLayout = {homeUrl, ...layout};
-		const run = laying.then(() => layOut(homeUrl, layout));
+		showing += 1;
+		const run = laying.then(() => layOut(homeUrl, layout)).finally(() => (showing -= 1));
 		laying = run.catch(() => undefined);
 		return run;
 	}
