@@ -80,16 +80,19 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 		const next = resolveBrowserMode(settings, {findBrowser, env, platform});
 		const changedMode = planFor !== null && planFor.plan.why !== next.why;
 		planFor = {settings, plan: next};
-		for (const notice of next.notices) {
-			if (told.has(notice)) continue;
-			told.add(notice);
-			options.activity?.add('warn', 'browser', notice);
-		}
-		if (changedMode) {
-			options.activity?.add('info', 'browser', `Browser: ${next.why}`);
-			if (next.mode !== 'managed') void managed.close();
-		}
-		updateStatus(next);
+		// plan() may run inside a render (the status panel reads getSnapshot): tell afterwards.
+		queueMicrotask(() => {
+			for (const notice of next.notices) {
+				if (told.has(notice)) continue;
+				told.add(notice);
+				options.activity?.add('warn', 'browser', notice);
+			}
+			if (changedMode) {
+				options.activity?.add('info', 'browser', `Browser: ${next.why}`);
+				if (next.mode !== 'managed') void managed.close();
+			}
+			notifyIfChanged();
+		});
 		return next;
 	}
 
@@ -107,15 +110,25 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 	// --- status -------------------------------------------------------------------------------
 	const listeners = new Set<() => void>();
 	let status: BrowserStatus | null = null;
-	function updateStatus(current: BrowserPlan) {
-		const next: BrowserStatus = {mode: current.mode, why: current.why, running: managed.running()};
-		if (status && status.mode === next.mode && status.why === next.why && status.running === next.running) return;
-		status = next;
+	/** The same object until the mode, its reason or the browser's running state changes. */
+	function currentStatus(): BrowserStatus {
+		const current = plan();
+		const running = managed.running();
+		if (!status || status.mode !== current.mode || status.why !== current.why || status.running !== running) {
+			status = {mode: current.mode, why: current.why, running};
+		}
+		return status;
+	}
+	let notified: BrowserStatus | null = null;
+	function notifyIfChanged() {
+		const next = currentStatus();
+		if (next === notified) return;
+		notified = next;
 		for (const listener of listeners) listener();
 	}
 	managed.onSession((session) => {
-		updateStatus(plan());
-		session.context.on('close', () => updateStatus(plan()));
+		notifyIfChanged();
+		session.context.on('close', notifyIfChanged);
 	});
 
 	function windowFor(kind: PopKind): PopWindowConfig | null {
@@ -177,10 +190,7 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 			if (plan().mode !== 'managed') return null;
 			return (url, signal) => hidden.deliver(url, {loginUrl: options.settings().browser.loginUrl, signal, timeoutMs: 10_000});
 		},
-		getSnapshot() {
-			if (!status) plan();
-			return status!;
-		},
+		getSnapshot: currentStatus,
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
