@@ -27,9 +27,10 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 			if (!page) break;
 			if (!page.isClosed()) return page;
 		}
-		const page = await browser.openTarget('about:blank', {width: 400, height: 300});
+		const page = await browser.openTarget('about:blank', {width: 400, height: 300, state: 'minimized'});
 		const {cdp} = await browser.session();
-		// Out of sight: a minimised window (headless has none to show).
+		// Out of sight: a minimised window from the start (headless has none to show); minimised
+		// again for browsers older than Target.createTarget's windowState.
 		try {
 			const {windowId} = (await cdp.send('Browser.getWindowForTarget', {targetId: await targetId(page)} as never)) as {windowId: number};
 			await cdp.send('Browser.setWindowBounds', {windowId, bounds: {windowState: 'minimized'}} as never);

@@ -57,6 +57,8 @@ export interface WindowBounds {
 	height: number;
 	x?: number | undefined;
 	y?: number | undefined;
+	/** 'minimized': out of sight from the start (hidden pops). */
+	state?: 'minimized';
 }
 
 /** Flags every managed launch gets. */
@@ -202,6 +204,7 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 				params['height'] = window.height;
 				if (window.x !== undefined) params['left'] = window.x;
 				if (window.y !== undefined) params['top'] = window.y;
+				if (window.state) params['windowState'] = window.state;
 			}
 			const turn = openings.then(async () => {
 				await before?.().catch(() => undefined);
