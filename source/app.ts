@@ -20,6 +20,7 @@ import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
 import type {BrowserService} from './browser/browser-service.js';
+import {isOwnLoginCgi} from './browser/main-window.js';
 import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
@@ -62,14 +63,6 @@ export interface App {
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
 	stop(options?: {logout?: boolean}): Promise<void>;
-}
-
-/** A URL of this desk's own login.cgi (the CRM logging the agent in, in the main window). */
-function isOwnLoginCgi(url: string, port: number | null): boolean {
-	if (port === null || !URL.canParse(url)) return false;
-	const parsed = new URL(url);
-	const loopback = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
-	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {

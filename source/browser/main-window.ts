@@ -22,6 +22,14 @@ export interface MainWindowOptions {
 	now?: () => number;
 }
 
+/** A URL of this desk's own login.cgi on the local API's port (the CRM logging the agent in). */
+export function isOwnLoginCgi(url: string, port: number | null): boolean {
+	if (port === null || !URL.canParse(url)) return false;
+	const parsed = new URL(url);
+	const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
+}
+
 /** How long after a login.cgi redirect in the first tab it counts as "the CRM logged us in here". */
 const loginCgiWindowMs = 30_000;
 
