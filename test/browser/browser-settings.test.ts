@@ -61,6 +61,8 @@ describe('browser settings on the settings screen', () => {
 		config = {...config, browser: {...config.browser, mode: 'system'}};
 		expect(service.plan().mode).toBe('system');
 		expect(service.getSnapshot()).toEqual({mode: 'system', why: 'system: the default browser', running: false});
+		// The same object until something changes (useSyncExternalStore).
+		expect(service.getSnapshot()).toBe(service.getSnapshot());
 		// Hidden pops go back to ctidesk's own fetch outside managed mode.
 		expect(service.hiddenTransport()).toBeNull();
 	});
