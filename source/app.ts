@@ -14,7 +14,7 @@ import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
 import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
-import type {ExternalSource, PopsView, ServerView} from './ui/desk.js';
+import type {ExternalSource, PopsView, ServerView} from './core/desk.js';
 import {join} from 'node:path';
 import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
@@ -24,11 +24,22 @@ import {isOwnLoginCgi} from './browser/main-window.js';
 import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
-import {deskSettings} from './desk.js';
+import {deskSettings} from './desk-settings.js';
 import type {InstanceControl} from './server/action.js';
+import {createLiveConfig, type LiveConfig} from './live-config.js';
+import {createSwitchableDriver} from './switchable-driver.js';
+import {refuse, type Result} from './core/types.js';
 
 export interface AppDeps {
+	/** The config in use: the file's, with the command-line flags applied. */
 	config: Config;
+	/**
+	 * The config as in the file, without the command-line flags: what the settings screen edits
+	 * and saves (a one-off `--port 8180` is never written into config.json). Default: `config`.
+	 */
+	fileConfig?: Config;
+	/** Applies the command-line flags to a saved config (default: none). */
+	withFlags?: (saved: Config) => Config;
 	paths: Paths;
 	logger: Logger;
 	clock?: Clock;
@@ -46,8 +57,23 @@ export interface AppDeps {
 	onActivity?: (line: string) => void;
 }
 
+/** What saving the settings did: applied at once, and whether a reconnect is needed for the rest. */
+export interface Applied {
+	/** A PBX, agent phone or port setting changed: it takes effect with `reconnect()`. */
+	needsReconnect: boolean;
+}
+
 export interface App {
+	/** The config at start; `settings` has the one in use now. */
 	config: Config;
+	/** The config in use now (saved settings apply at once). */
+	settings: LiveConfig;
+	/** The config as in the file (without command-line flags). */
+	fileConfig(): Config;
+	/** Makes a config just saved to the file the one in use (with the flags applied again). */
+	applySaved(saved: Config): Applied;
+	/** Reconnects the PBX link and rebinds the local API with the settings in use. */
+	reconnect(): Promise<Result>;
 	paths: Paths;
 	store: SessionStore;
 	activity: ActivityLog;
@@ -62,7 +88,14 @@ export interface App {
 	server: {getSnapshot(): ServerView; subscribe(listener: () => void): () => void};
 	start(): Promise<void>;
 	/** Logs out first when `logout` (and the agent is logged in), then stops everything. */
-	stop(options?: {logout?: boolean}): Promise<void>;
+	stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+	/** Log the agent out first (quit with logout). */
+	logout?: boolean;
+	/** The terminal went away (SIGHUP): pause or log out as `onTerminalLost` says, never drop a call. */
+	terminalLost?: boolean;
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -81,9 +114,19 @@ export function createDriver(config: Config, clock: Clock): Driver {
 	}
 }
 
+/** The settings a driver is built from: a change takes effect only with a reconnect. */
+function pbxKey(config: Config): string {
+	return JSON.stringify([config.pbx, config.agent.extension, config.agent.groups]);
+}
+
 export function createApp(deps: AppDeps): App {
 	const {config, paths, logger} = deps;
 	const clock = deps.clock ?? systemClock;
+	const withFlags = deps.withFlags ?? ((saved: Config) => saved);
+	const live = createLiveConfig(config);
+	let fileConfig = deps.fileConfig ?? config;
+	/** The PBX, phone and port the running driver and local API were started with. */
+	let running = {pbx: pbxKey(config), port: config.server.port};
 	const toLogFile = logActivity(logger);
 	const activity = createActivityLog({
 		now: clock.now,
@@ -95,13 +138,14 @@ export function createApp(deps: AppDeps): App {
 		},
 	});
 	const history = createHistory(paths.historyFile);
-	const driver = deps.driver ?? createDriver(config, clock);
+	const driver = createSwitchableDriver(deps.driver ?? createDriver(config, clock));
 	const callIds = createCallIdAllocator(paths.callIdFile);
 	const store = createSessionStore({
 		driver,
 		clock,
-		authenticate: createAuthenticator(config),
-		wrapUpSeconds: config.wrapUpSeconds,
+		// The agent directory and the wrap-up time as saved now.
+		authenticate: (user, secret) => createAuthenticator(live.getSnapshot())(user, secret),
+		wrapUpSeconds: () => live.getSnapshot().wrapUpSeconds,
 		allocateCallId: callIds.allocate,
 		releaseCallId: callIds.release,
 		recentCalls: history.readRecent(50),
@@ -236,7 +280,7 @@ export function createApp(deps: AppDeps): App {
 		});
 		popService = createPopService({
 			store,
-			settings: config.pops,
+			settings: () => live.getSnapshot().pops,
 			launcher,
 			outbox,
 			activity,
@@ -244,7 +288,7 @@ export function createApp(deps: AppDeps): App {
 			hrNow: () => performance.now(),
 			journal,
 			loginToken: (user) => {
-				const entry = findAgent(config, user);
+				const entry = findAgent(live.getSnapshot(), user);
 				return entry ? loginToken(user, entry.password) : null;
 			},
 		});
@@ -259,6 +303,72 @@ export function createApp(deps: AppDeps): App {
 			await journal.close();
 			await cookieJar.flush();
 		});
+	}
+
+	let localApi: LocalApi | null = null;
+
+	/** Binds the local API on the port in use and records the instance for `ctidesk attach`. */
+	async function startServer() {
+		// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
+		const {startLocalServer} = await import('./local-api.js');
+		const started = await startLocalServer({store, config: live.getSnapshot, activity, logger, instance}).catch(
+			(error: unknown): LocalApi => ({ok: false, message: `Local API off: ${(error as Error).message}`}),
+		);
+		localApi = started;
+		if (!started.ok) {
+			setServerView({on: false, port: null, message: started.message});
+			activity.add('warn', 'server', started.message);
+			return;
+		}
+		setServerView({on: true, port: started.port, message: null});
+		// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
+		try {
+			writeInstanceFile(paths.runtimeDir, {
+				pid: process.pid,
+				port: started.port,
+				configFile: paths.configFile,
+				startedAt: clock.now(),
+				version: deps.version ?? '0.0.0',
+			});
+		} catch (error) {
+			activity.add('warn', 'app', `Could not record the instance for attach: ${(error as Error).message}`);
+		}
+	}
+
+	async function stopServer() {
+		const running = localApi;
+		localApi = null;
+		if (!running?.ok) return;
+		await running.close();
+		removeInstanceFile(paths.runtimeDir);
+	}
+
+	function applySaved(saved: Config): Applied {
+		fileConfig = saved;
+		const next = withFlags(saved);
+		live.replace(next);
+		activity.add('info', 'app', 'Settings saved: applied from the next request, pop and call on');
+		return {needsReconnect: pbxKey(next) !== running.pbx || next.server.port !== running.port};
+	}
+
+	async function reconnect(): Promise<Result> {
+		const next = live.getSnapshot();
+		if (store.getSnapshot().agent.state !== 'logged-out') {
+			return refuse('not-allowed', 'Log out first: reconnecting would drop the PBX link under the agent.');
+		}
+		const before = running;
+		running = {pbx: pbxKey(next), port: next.server.port};
+		// A driver given by the caller (tests) is kept: only a configured one is rebuilt.
+		if (before.pbx !== running.pbx && !deps.driver) {
+			activity.add('info', 'app', `Reconnecting to the PBX (${next.pbx.driver})`);
+			await driver.replace(createDriver(next, clock));
+		}
+		if (before.port !== running.port || !localApi?.ok) {
+			activity.add('info', 'app', `Rebinding the local API on port ${next.server.port}`);
+			await stopServer();
+			await startServer();
+		}
+		return {ok: true};
 	}
 
 	async function openLink(url: string) {
@@ -277,8 +387,23 @@ export function createApp(deps: AppDeps): App {
 		);
 	}
 
-	async function stop({logout = false}: {logout?: boolean} = {}) {
-		if (logout && store.getSnapshot().agent.state !== 'logged-out') {
+	async function stop({logout = false, terminalLost = false}: StopOptions = {}) {
+		if (terminalLost) {
+			// SIGHUP of an in-process desk: nobody is at it any more (issue 12 item 6).
+			const result = await store.leaveDesk(config.onTerminalLost);
+			activity.add(
+				result.ok ? 'info' : 'warn',
+				'app',
+				result.ok
+					? `Terminal lost: ${config.onTerminalLost === 'logout' ? 'logged out or paused (call up)' : 'paused (desk closed)'}`
+					: `Terminal lost, could not ${config.onTerminalLost}: ${result.message}`,
+			);
+		} else if (logout && store.getSnapshot().call) {
+			// Quit with a call up: logging out is refused, and the desk is going: pause instead, so
+			// the queue offers no calls to a desk that is not there; the call stays up.
+			const result = await store.leaveDesk('logout');
+			activity.add(result.ok ? 'info' : 'warn', 'app', result.ok ? 'Quit with a call up: paused (desk closed)' : `Quit: ${result.message}`);
+		} else if (logout && store.getSnapshot().agent.state !== 'logged-out') {
 			const result = await store.run({type: 'logout'});
 			activity.add(
 				result.ok ? 'info' : 'warn',
@@ -297,7 +422,7 @@ export function createApp(deps: AppDeps): App {
 			version: deps.version ?? '0.0.0',
 			configFile: paths.configFile,
 			capabilities: store.capabilities,
-			settings: deskSettings(config),
+			settings: deskSettings(live.getSnapshot()),
 		}),
 		shutdown: (logout) => (deps.onShutdown ? deps.onShutdown(logout) : void stop({logout})),
 		openLink,
@@ -306,6 +431,10 @@ export function createApp(deps: AppDeps): App {
 
 	return {
 		config,
+		settings: live,
+		fileConfig: () => fileConfig,
+		applySaved,
+		reconnect,
 		paths,
 		store,
 		activity,
@@ -322,37 +451,8 @@ export function createApp(deps: AppDeps): App {
 			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep
 			// CRM pages (and attached TUIs) from reaching ctidesk; commands answer pbx-unavailable meanwhile.
 			// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
-			const {startLocalServer} = await import('./local-api.js');
-			const started = await startLocalServer({store, config, activity, logger, instance}).catch(
-				(error: unknown): LocalApi => ({
-					ok: false,
-					message: `Local API off: ${(error as Error).message}`,
-				}),
-			);
-			if (started.ok) {
-				closers.push(started.close);
-				setServerView({on: true, port: started.port, message: null});
-				// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
-				try {
-					writeInstanceFile(paths.runtimeDir, {
-						pid: process.pid,
-						port: started.port,
-						configFile: paths.configFile,
-						startedAt: clock.now(),
-						version: deps.version ?? '0.0.0',
-					});
-					closers.push(async () => removeInstanceFile(paths.runtimeDir));
-				} catch (error) {
-					activity.add(
-						'warn',
-						'app',
-						`Could not record the instance for attach: ${(error as Error).message}`,
-					);
-				}
-			} else {
-				setServerView({on: false, port: null, message: started.message});
-				activity.add('warn', 'server', started.message);
-			}
+			await startServer();
+			closers.push(stopServer);
 			await store.start();
 		},
 		stop,

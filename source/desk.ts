@@ -1,10 +1,14 @@
 // The in-process Desk: the TUI's view of a running app (store, activity, server, pops, settings).
-import type {App} from './app.js';
-import {hashPassword, verifyPassword} from './config/password.js';
+import type {App, Applied} from './app.js';
+import {verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
 import {formatPopWindow} from './browser/pop-window-text.js';
-import type {AdminSettings, Desk, DeskSettings, SettingsField} from './ui/desk.js';
+import type {AdminSettings, Desk, DeskSettings, ExternalSource, SettingsField} from './core/desk.js';
+import {refuse, type Result} from './core/types.js';
+import {deskSettings} from './desk-settings.js';
+
+export {deskSettings} from './desk-settings.js';
 
 const popModes = ['browser', 'hidden', 'off'] as const;
 
@@ -67,50 +71,75 @@ export function applySettings(config: Config, values: Record<string, string>): u
 	return copy;
 }
 
-/** What a TUI needs to know of the config (also sent to attached TUIs). */
-export function deskSettings(config: Config): DeskSettings {
+/** Where the settings screen saves to and what applies them: the running app, or (tests) nothing more than the file. */
+export interface SettingsHost {
+	/** The config as in the file, without command-line flags. */
+	fileConfig(): Config;
+	/** Makes a config just saved the one in use. */
+	applySaved(saved: Config): Applied;
+	reconnect?(): Promise<Result>;
+}
+
+/** A host that only remembers what was saved (a desk without a running app). */
+function fileOnly(initial: Config): SettingsHost {
+	let saved = initial;
 	return {
-		language: config.language,
-		agentUser: config.agent.user,
-		reasons: config.reasons,
-		dispositions: config.dispositions,
-		links: config.links,
-		keys: config.keys,
-		logoutOnExit: config.logoutOnExit,
+		fileConfig: () => saved,
+		applySaved(next) {
+			saved = next;
+			return {needsReconnect: false};
+		},
 	};
 }
 
-/** The settings screen's backend: admin password and config edits, saved atomically to `configFile`. */
-export function createAdminSettings(initial: Config, configFile: string): AdminSettings {
-	let config = initial;
-	const save = (next: Config) => {
-		const result = saveConfig(configFile, next);
-		if (result.ok) config = next;
-		return result;
-	};
-	return {
-		hasPassword: () => config.admin.passwordHash !== null,
-		verifyPassword: (plain) =>
-			config.admin.passwordHash !== null && verifyPassword(plain, config.admin.passwordHash),
-		setPassword(plain) {
-			const result = save({...config, admin: {passwordHash: hashPassword(plain)}});
-			return result.ok ? {ok: true} : {ok: false, code: 'bad-input', message: result.message};
+/** How to set the admin password: the installer does it, never the first person at the desk. */
+export const adminPasswordHint =
+	'No admin password is set: the installer sets one with `ctidesk set-admin-password` (or admin.passwordHash in the config).';
+
+/** The settings screen's backend: config edits, saved atomically to `configFile` and applied at once. */
+export function createAdminSettings(target: SettingsHost | Config, configFile: string): AdminSettings {
+	const host = 'fileConfig' in target ? target : fileOnly(target);
+	const passwordHash = () => host.fileConfig().admin.passwordHash;
+	const admin: AdminSettings = {
+		hasPassword: () => passwordHash() !== null,
+		verifyPassword(plain) {
+			const hash = passwordHash();
+			return hash !== null && verifyPassword(plain, hash);
 		},
-		fields: () => settingsFields(config),
+		// Setting it from the desk would let the first person to press `s` own the settings.
+		setPassword: () => refuse('not-allowed', adminPasswordHint),
+		fields: () => settingsFields(host.fileConfig()),
 		save(values) {
-			const validated = validateConfig(applySettings(config, values), configFile);
-			if (!validated.ok)
-				return {ok: false, message: validated.message.split('\n').slice(0, 2).join(' ')};
-			const result = save(validated.config);
-			return result.ok
-				? {ok: true, file: configFile, needsReconnect: false}
-				: {ok: false, message: result.message};
+			const validated = validateConfig(applySettings(host.fileConfig(), values), configFile);
+			if (!validated.ok) return {ok: false, message: validated.message.split('\n').slice(0, 2).join(' ')};
+			const result = saveConfig(configFile, validated.config);
+			if (!result.ok) return {ok: false, message: result.message};
+			const {needsReconnect} = host.applySaved(validated.config);
+			return {ok: true, file: configFile, needsReconnect};
 		},
+	};
+	if (host.reconnect) admin.reconnect = host.reconnect;
+	return admin;
+}
+
+/** The TUI's settings as saved, one object per saved config (useSyncExternalStore needs that). */
+function liveDeskSettings(app: App, configFile: string): ExternalSource<DeskSettings> {
+	let from = app.settings.getSnapshot();
+	let settings = {...deskSettings(from), configFile};
+	return {
+		getSnapshot() {
+			const config = app.settings.getSnapshot();
+			if (config !== from) {
+				from = config;
+				settings = {...deskSettings(config), configFile};
+			}
+			return settings;
+		},
+		subscribe: app.settings.subscribe,
 	};
 }
 
 export function createDesk(app: App, configFile: string): Desk {
-	const config = app.config;
 	return {
 		session: {
 			getSnapshot: app.store.getSnapshot,
@@ -121,10 +150,11 @@ export function createDesk(app: App, configFile: string): Desk {
 		activity: {getSnapshot: app.activity.getEntries, subscribe: app.activity.subscribe},
 		pops: app.pops,
 		server: app.server,
-		settings: deskSettings(config),
+		settings: {...deskSettings(app.config), configFile},
+		liveSettings: liveDeskSettings(app, configFile),
 		openLink: app.openLink,
 		reopenLastPop: app.reopenLastPop,
-		admin: createAdminSettings(config, configFile),
+		admin: createAdminSettings(app, configFile),
 		now: Date.now,
 		mode: 'local',
 	};

@@ -13,13 +13,14 @@ export type LocalApi =
 
 export async function startLocalServer(deps: {
 	store: SessionStore;
-	config: Config;
+	/** The config in use, read at each request (saved settings apply at once). */
+	config: () => Config;
 	activity: ActivityLog;
 	logger: Logger;
 	/** What /api and attached TUIs see of the instance. */
 	instance?: InstanceControl;
 }): Promise<LocalApi> {
-	const listening = await listenServer(createServer(deps), {...deps, port: deps.config.server.port});
+	const listening = await listenServer(createServer(deps), {...deps, port: deps.config().server.port});
 	if (listening.error) return {ok: false, message: listening.error.message};
 	return {ok: true, port: listening.port, close: listening.close};
 }

@@ -21,13 +21,18 @@ const logBatchBytes = 64 * 1024;
  * The log file as a pino destination that writes in batches. Every CRM request logs a line;
  * written one by one, each line cost a write system call (pino's synchronous destination) or a
  * write handed to the thread pool and back (its asynchronous one), which at a CRM's burst of
- * requests was a large share of the local API's time (bench/cgi-throughput.mjs). Lines are
+ * requests was a large share of the local API's time (bench/cgi-latency.mjs). Lines are
  * joined and written synchronously in one call at most `logBatchMs` after the first of them, or
  * at once when 64 KiB are waiting, so the file is never more than a moment behind; the 'exit'
  * hook writes the last batch when the process exits (process.exit, an uncaught exception, a
  * signal the app handles). Only a SIGKILL can lose the last few milliseconds of log lines:
  * call records are not kept here (history.ts syncs each one to disk).
  */
+/** Writes every batched log line now (before a process ends without its 'exit' event). */
+export function flushLogs(): void {
+	for (const write of [...unwritten]) write();
+}
+
 function batchedFile(file: string): pino.DestinationStream {
 	const destination = pino.destination({dest: file, sync: true, mkdir: true});
 	let pending = '';
@@ -62,7 +67,15 @@ function batchedFile(file: string): pino.DestinationStream {
 /** Where the activity sink writes its lines directly, and from which pino level each output takes them. */
 const lineOutputs = new WeakMap<Logger, Array<{level: number; stream: pino.DestinationStream}>>();
 
-export function createLogger({file, level = 'info', stdout = false}: {file: string | null; level?: string; stdout?: boolean}): Logger {
+export function createLogger({
+	file,
+	level = 'info',
+	stdout = false,
+}: {
+	file: string | null;
+	level?: string;
+	stdout?: boolean;
+}): Logger {
 	const streams: pino.StreamEntry[] = [];
 	if (file) {
 		mkdirSync(dirname(file), {recursive: true});
@@ -79,7 +92,10 @@ export function createLogger({file, level = 'info', stdout = false}: {file: stri
 	);
 	lineOutputs.set(
 		logger,
-		streams.map((entry) => ({level: logger.levels.values[entry.level as string] ?? 30, stream: entry.stream as pino.DestinationStream})),
+		streams.map((entry) => ({
+			level: logger.levels.values[entry.level as string] ?? 30,
+			stream: entry.stream as pino.DestinationStream,
+		})),
 	);
 	return logger;
 }
@@ -89,7 +105,7 @@ export function createLogger({file, level = 'info', stdout = false}: {file: stri
  * line pino writes for `logger.child({source}).info(text)`, built here with one JSON.stringify
  * per field and written straight to the logger's outputs: every CRM request logs one, and
  * pino's general path (bindings, hooks, its string escaper, a multistream) cost several
- * microseconds of the local API's time per request (bench/cgi-throughput.mjs). An activity line
+ * microseconds of the local API's time per request (bench/cgi-latency.mjs). An activity line
  * has no object to redact. A logger made elsewhere (tests) gets the same lines through pino.
  */
 export function logActivity(logger: Logger): (entry: ActivityEntry) => void {

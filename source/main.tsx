@@ -11,9 +11,9 @@ import {createApp, type App as CtiApp} from './app.js';
 import {readInstanceFile, type InstanceInfo} from './attach/instance-file.js';
 import {resolvePaths, type Paths} from './config/paths.js';
 import {hashPassword} from './config/password.js';
-import {applyOverrides, loadConfig} from './config/store.js';
+import {applyOverrides, loadConfig, setAdminPassword} from './config/store.js';
 import type {Config} from './config/schema.js';
-import {createLogger} from './logger.js';
+import {createLogger, flushLogs} from './logger.js';
 import {createDesk} from './desk.js';
 import {App, type ExitChoice} from './ui/App.js';
 import type {Desk} from './ui/desk.js';
@@ -29,6 +29,7 @@ const help = `
     $ ctidesk events --json [--since SEQ]   the running instance's events as NDJSON
     $ ctidesk stop [--logout]      stop the running instance
     $ ctidesk hash-password        print the scrypt hash of a password read from stdin
+    $ ctidesk set-admin-password   set the settings screen's admin password (asked, or from stdin)
     $ ctidesk opener               on your own machine: open the pops of a desk over SSH (--help)
 
   Options
@@ -66,8 +67,37 @@ function parseCommandLine() {
 		});
 		return {input: positionals, flags: {...values, browser: !values['no-browser']}};
 	} catch (error) {
-		return fail(`${(error as Error).message}; see ctidesk --help`);
+		const message = flagError(error as Error & {code?: string});
+		return fail(`${message}${message.endsWith('?') ? '' : ';'} see ctidesk --help`);
 	}
+}
+
+const knownFlags = ['help', 'version', 'config', 'port', 'pbx', 'headless', 'no-browser', 'json', 'since', 'logout'];
+
+/** Node's parseArgs text is long and raw: say which option, and the one probably meant. */
+function flagError(error: Error & {code?: string}): string {
+	const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
+	if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) return error.message;
+	const name = unknown.replace(/^-+/, '');
+	const near = knownFlags
+		.map((flag) => ({flag, distance: editDistance(name, flag)}))
+		.sort((a, b) => a.distance - b.distance)[0]!;
+	return near.distance <= Math.max(1, Math.floor(name.length / 3))
+		? `unknown option ${unknown}; did you mean --${near.flag}?`
+		: `unknown option ${unknown}`;
+}
+
+/** Edits between two flag names; a swap of neighbours ('prot' → 'port') counts as one. */
+function editDistance(a: string, b: string): number {
+	const rows = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+			rows[i]![j] = best;
+		}
+	}
+	return rows[a.length]![b.length]!;
 }
 
 function packageVersion(): string {
@@ -86,16 +116,20 @@ function fail(message: string): never {
 
 const cli = parseCommandLine();
 
-function loadSettings(): {paths: Paths; config: Config; created: boolean} {
+/** The command-line flags applied to a config: never saved into the file, applied again after each save. */
+function withFlags(saved: Config): Config {
+	const overridden = applyOverrides(saved, {port: cli.flags.port, pbx: cli.flags.pbx});
+	if (!overridden.ok) fail(overridden.message);
+	return cli.flags.browser
+		? overridden.config
+		: {...overridden.config, pops: {...overridden.config.pops, noBrowser: true}};
+}
+
+function loadSettings(): {paths: Paths; config: Config; fileConfig: Config; created: boolean} {
 	const paths = resolvePaths({configPath: cli.flags.config, env: process.env});
 	const loaded = loadConfig(paths.configFile);
 	if (!loaded.ok) fail(loaded.message);
-	const overridden = applyOverrides(loaded.config, {port: cli.flags.port, pbx: cli.flags.pbx});
-	if (!overridden.ok) fail(overridden.message);
-	const config = cli.flags.browser
-		? overridden.config
-		: {...overridden.config, pops: {...overridden.config.pops, noBrowser: true}};
-	return {paths, config, created: loaded.created};
+	return {paths, config: withFlags(loaded.config), fileConfig: loaded.config, created: loaded.created};
 }
 
 function runningInstance(paths: Paths): InstanceInfo | null {
@@ -160,13 +194,15 @@ async function main() {
 		}
 		case 'hash-password':
 			return printPasswordHash();
+		case 'set-admin-password':
+			return setAdminPasswordCommand();
 		default:
 			fail(`unknown command "${command}"; see ctidesk --help`);
 	}
 }
 
 async function runDefault() {
-	const {paths, config, created} = loadSettings();
+	const {paths, config, fileConfig, created} = loadSettings();
 	const headless = cli.flags.headless || !process.stdin.isTTY || !process.stdout.isTTY;
 	const instance = runningInstance(paths);
 	if (instance) {
@@ -179,6 +215,8 @@ async function runDefault() {
 	const logger = createLogger({file: paths.logFile, level: config.log.level});
 	const app = createApp({
 		config,
+		fileConfig,
+		withFlags,
 		paths,
 		logger,
 		version: packageVersion(),
@@ -201,15 +239,26 @@ async function runDefault() {
 	}
 	await runTui(createDesk(app, paths.configFile), {
 		start: () => app.start(),
-		exit: (choice) => stopAndExit(app, choice === 'stop-logout'),
+		exit: (choice) =>
+			choice === 'terminal-lost'
+				? stopAndExit(app, false, true)
+				: stopAndExit(app, choice === 'stop-logout'),
 	});
 }
 
 let stopping = false;
-async function stopAndExit(app: CtiApp, logout: boolean) {
+async function stopAndExit(app: CtiApp, logout: boolean, terminalLost = false) {
 	if (stopping) return;
 	stopping = true;
-	await app.stop({logout});
+	await app.stop({logout, terminalLost});
+	if (terminalLost) {
+		// End as a process whose terminal closed does: by SIGHUP. A normal exit makes Node restore
+		// the terminal's settings, which aborts on a terminal that is gone (ResetStdio, EIO).
+		flushLogs();
+		process.removeAllListeners('SIGHUP');
+		process.kill(process.pid, 'SIGHUP');
+		return;
+	}
 	restoreTerminal();
 	process.exit(0);
 }
@@ -228,7 +277,8 @@ async function runAttached(instance: InstanceInfo) {
 	await runTui(remote, {
 		start: async () => undefined,
 		async exit(choice) {
-			if (choice !== 'detach') await remote.stopInstance(choice === 'stop-logout');
+			if (choice !== 'detach' && choice !== 'terminal-lost')
+				await remote.stopInstance(choice === 'stop-logout');
 			remote.close();
 			restoreTerminal();
 			process.exit(0);
@@ -279,20 +329,76 @@ async function printPasswordHash() {
 	process.stdout.write(hashPassword(password) + '\n');
 }
 
+/** Reads a line from the terminal without echoing it (a password). */
+function askHidden(question: string): Promise<string> {
+	return new Promise((resolve) => {
+		process.stdout.write(question);
+		process.stdin.setRawMode(true);
+		process.stdin.resume();
+		let answer = '';
+		const onData = (chunk: Buffer) => {
+			for (const char of chunk.toString('utf8')) {
+				if (char === '\u0003') {
+					process.stdin.setRawMode(false);
+					process.stdout.write('\n');
+					process.exit(130);
+				} else if (char === '\r' || char === '\n') {
+					process.stdin.off('data', onData);
+					process.stdin.setRawMode(false);
+					process.stdin.pause();
+					process.stdout.write('\n');
+					return resolve(answer);
+				} else if (char === '\u007f' || char === '\b') {
+					answer = answer.slice(0, -1);
+				} else if (char >= ' ') {
+					answer += char;
+				}
+			}
+		};
+		process.stdin.on('data', onData);
+	});
+}
+
+/**
+ * ctidesk set-admin-password: the installer sets the settings screen's password (asked twice on
+ * a terminal, or read from stdin), so it is never set by whoever first presses `s` at the desk.
+ */
+async function setAdminPasswordCommand() {
+	const paths = resolvePaths({configPath: cli.flags.config, env: process.env});
+	let password: string;
+	if (process.stdin.isTTY) {
+		password = await askHidden('New admin password: ');
+		if (password !== (await askHidden('Repeat it: '))) fail('the two passwords differ; nothing was changed');
+	} else {
+		const chunks: Buffer[] = [];
+		for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+		password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+	}
+	if (password.length < 4) fail('use at least 4 characters; nothing was changed');
+	const result = setAdminPassword(paths.configFile, password);
+	if (!result.ok) fail(result.message);
+	process.stdout.write(`Admin password set in ${paths.configFile}.\n`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The full-screen TUI. Ink 6 has no alternate-screen option (INK-PITFALLS 2): enter it ourselves,
 // and leave it on every way out so the user's terminal comes back as it was.
 
+/** How the process ends: a choice in the TUI, or the terminal going away (SIGHUP). */
+type ProcessExit = ExitChoice | 'terminal-lost';
+
 let inAlternateScreen = false;
+/** SIGHUP: the terminal is gone, there is nothing left to restore. */
+let terminalGone = false;
 function restoreTerminal() {
-	if (!inAlternateScreen) return;
+	if (!inAlternateScreen || terminalGone) return;
 	inAlternateScreen = false;
 	process.stdout.write(ansiEscapes.exitAlternativeScreen + ansiEscapes.cursorShow);
 }
 
 async function runTui(
 	desk: Desk,
-	control: {start(): Promise<void>; exit(choice: ExitChoice): Promise<void>},
+	control: {start(): Promise<void>; exit(choice: ProcessExit): Promise<void>},
 ) {
 	process.stdout.write(ansiEscapes.enterAlternativeScreen + ansiEscapes.clearScreen);
 	inAlternateScreen = true;
@@ -302,13 +408,22 @@ async function runTui(
 		process.stderr.write(`ctidesk crashed: ${error.stack ?? error.message}\n`);
 		process.exit(1);
 	});
-	const exit = (choice: ExitChoice) => {
+	const exit = (choice: ProcessExit) => {
 		instance.unmount();
 		void control.exit(choice);
 	};
 	process.on('SIGTERM', () => exit(desk.mode === 'attached' ? 'detach' : 'stop-logout'));
-	// The terminal went away (closed window, dropped SSH): never log out for that.
-	process.on('SIGHUP', () => exit(desk.mode === 'attached' ? 'detach' : 'stop'));
+	// The terminal went away (closed window, dropped SSH). Attached: the instance goes on. In
+	// process: nobody is at the desk any more, so the PBX must stop offering calls to it (paused
+	// "desk closed", or logged out: onTerminalLost), while a call that is up stays up.
+	process.on('SIGHUP', () => {
+		// Nobody reads the terminal any more: writing to it fails with EIO, which must not crash
+		// the way out (the PBX still has to hear that the desk is closed).
+		terminalGone = true;
+		process.stdout.on('error', () => undefined);
+		process.stdin.on('error', () => undefined);
+		exit(desk.mode === 'attached' ? 'detach' : 'terminal-lost');
+	});
 
 	// Ctrl+E in the note prompt: hand the terminal to $VISUAL/$EDITOR, then take it back.
 	desk.editText = async (initial) => {
@@ -330,7 +445,9 @@ async function runTui(
 		}
 	};
 
-	const instance = render(<App desk={desk} onExit={exit} onRedraw={() => instance.clear()} />, {
+	// NO_COLOR (no-color.org): the banner draws in reverse video instead of colours.
+	const terminal = {colour: !process.env['NO_COLOR'], tmux: Boolean(process.env['TMUX'])};
+	const instance = render(<App desk={desk} onExit={exit} onRedraw={() => instance.clear()} terminal={terminal} />, {
 		exitOnCtrlC: false,
 		patchConsole: false,
 	});

@@ -1,10 +1,8 @@
-// The request handlers the CGI benches compare, built from dist/ exactly as the app wires them:
-// - ctidesk: createServer over the real session store and the embedded simulator (system clock,
-//   no arrivals, no wrap-up), the demo agent logged in and ready, the activity log and (unless
-//   asked not to) a real pino log file that every activity line also goes to;
-// - bare Koa: `new Koa()` with one middleware answering a constant JSON body (the baseline);
-// - session only: the same session and commands on plain node:http with no guards, parsing or
-//   logging, to tell the session's cost from the local API's own layers.
+// The servers cgi-latency.mjs compares, built from dist/ exactly as the app wires them:
+// - ctidesk: createServer + listenServer over the real session store and the embedded simulator
+//   (system clock, no arrivals, no wrap-up), the demo agent logged in and ready, the same-user
+//   check on, the activity log and a real pino log file that every activity line also goes to;
+// - bare Koa: `new Koa()` with one middleware answering a constant JSON body (the baseline).
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
@@ -43,14 +41,14 @@ export async function startSession() {
 }
 
 /**
- * ctidesk's request handler and the deps listenServer takes. `logFile: false` leaves the log
- * file out (the activity log, the Events tab's source, stays). `removeLogDir` cleans up.
+ * ctidesk's local API listening on 127.0.0.1 (and ::1), port 0. `removeLogDir` cleans up.
  */
-export async function ctideskHandler({logFile = true, sameUserOnly = true} = {}) {
+export async function listenCtidesk({logFile = true, sameUserOnly = true} = {}) {
 	const {defaultConfig} = await import(join(dist, 'config/schema.js'));
 	const {createActivityLog} = await import(join(dist, 'session/activity-log.js'));
 	const {createLogger, logActivity} = await import(join(dist, 'logger.js'));
 	const {createServer} = await import(join(dist, 'server/create-server.js'));
+	const {listenServer} = await import(join(dist, 'server/listen.js'));
 	const config = defaultConfig();
 	config.wrapUpSeconds = 0;
 	config.server.sameUserOnly = sameUserOnly;
@@ -59,30 +57,21 @@ export async function ctideskHandler({logFile = true, sameUserOnly = true} = {})
 	const logger = createLogger({file: logDir ? join(logDir, 'ctidesk.log') : null});
 	// As source/app.ts wires it: every activity line also goes to the log file.
 	const activity = createActivityLog({now: () => Date.now(), sink: logFile ? logActivity(logger) : undefined});
-	const deps = {store, config, activity, logger};
-	return {handler: createServer(deps), deps, removeLogDir: () => logDir && rmSync(logDir, {recursive: true, force: true})};
+	const deps = {store, config: () => config, activity, logger};
+	const listening = await listenServer(createServer(deps), {...deps, port: 0});
+	if (listening.error) throw new Error(listening.error.message);
+	return {port: listening.port, removeLogDir: () => logDir && rmSync(logDir, {recursive: true, force: true})};
 }
 
-/** The baseline: `new Koa()` answering a constant. */
-export async function bareKoaHandler() {
+/** The baseline: `new Koa()` answering a constant, on 127.0.0.1 port 0. */
+export async function listenBareKoa() {
 	const {default: Koa} = await import('koa');
+	const {createServer} = await import('node:http');
 	const app = new Koa();
 	app.use((ctx) => {
 		ctx.body = {ok: true, code: 'ok', message: 'constant'};
 	});
-	return app.callback();
-}
-
-/** The session's own cost: the same commands on node:http with no guards, parsing or logging. */
-export async function sessionOnlyHandler() {
-	const store = await startSession();
-	return (req, res) => {
-		const command = req.url.startsWith('/cgi-bin/call.cgi') ? {type: 'dial', number: '139001'} : {type: 'hangup'};
-		void store.run(command).then((result) => {
-			// A refusal answers 409 as ctidesk does, so the tables count the same outcomes.
-			const body = JSON.stringify(result);
-			res.writeHead(result.ok ? 200 : 409, {'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body)});
-			res.end(body);
-		});
-	};
+	const server = createServer(app.callback());
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {port: server.address().port, removeLogDir: () => undefined};
 }

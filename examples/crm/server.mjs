@@ -23,7 +23,15 @@ const usage = `Usage: node examples/crm/server.mjs [--port 8080] [--host 127.0.0
 // to login.cgi after its own login succeeds (SPEC section 4, "business system first"). A real
 // CRM keeps the agent's ctidesk login token there rather than the password (ctidesk README,
 // "Unified login"); the demo agent's password is 101.
-const accounts = new Map([['101', {password: '101', cti: {user: '101', pass: '101'}}]]);
+// `empId` is the agent's employee id (工号): what ctidesk's home URL carries as `user` after a
+// login in ctidesk itself.
+const accounts = new Map([['101', {password: '101', empId: '001', cti: {user: '101', pass: '101'}}]]);
+
+/** The CRM user whose employee id is `empId` (the home URL's `user`), or null. */
+function crmUserOfEmployee(empId) {
+	for (const [user, account] of accounts) if (account.empId === empId) return user;
+	return null;
+}
 
 /** The pop endpoints: the path ctidesk is configured with → the name shown on the pops page. */
 const popPaths = new Map([
@@ -321,9 +329,11 @@ export function createCrmServer({ctidesk}) {
 		if (kind && req.method === 'GET') {
 			const entry = record(kind, req, url);
 			if (kind === 'home') {
-				// ctidesk opens the home page at start (bare) and after its own login (user, sid).
-				// The sid is recorded above; a CRM would keep it with the agent's CRM session.
-				const user = url.searchParams.get('user');
+				// ctidesk opens the home page at start (bare) and after its own login (user = the
+				// employee id, and sid). The sid is recorded above; a CRM would keep it with the
+				// agent's CRM session.
+				const empId = url.searchParams.get('user');
+				const user = empId === null ? null : crmUserOfEmployee(empId);
 				if (session) return redirect(res, '/');
 				return redirect(res, user ? `/login?user=${encodeURIComponent(user)}` : '/login');
 			}

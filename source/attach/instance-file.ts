@@ -1,7 +1,8 @@
 // Where a running instance says it is, so `ctidesk attach` (and plain `ctidesk`) can find it:
 // <runtimeDir>/instance.json, written when the local API is up, removed on a clean stop.
-import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
+import {writeFileAtomicSync} from '../storage/atomic-write.js';
 
 export interface InstanceInfo {
 	pid: number;
@@ -16,11 +17,7 @@ export function instanceFile(runtimeDir: string): string {
 }
 
 export function writeInstanceFile(runtimeDir: string, info: InstanceInfo): void {
-	mkdirSync(runtimeDir, {recursive: true, mode: 0o700});
-	const file = instanceFile(runtimeDir);
-	const temporary = `${file}.${process.pid}.tmp`;
-	writeFileSync(temporary, JSON.stringify(info), {mode: 0o600});
-	renameSync(temporary, file);
+	writeFileAtomicSync(instanceFile(runtimeDir), JSON.stringify(info));
 }
 
 /** The recorded instance if its process is still alive; a stale file (crash, kill -9) reads as none. */

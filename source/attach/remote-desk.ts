@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import {reduce} from '../core/session.js';
 import type {Command, Result, SessionEvent, SessionState} from '../core/types.js';
 import type {ActivityEntry} from '../session/activity-log.js';
-import type {Desk, DeskSettings, ExternalSource, PopsView, ServerView} from '../ui/desk.js';
+import type {Desk, DeskSettings, ExternalSource, PopsView, ServerView} from '../core/desk.js';
 import {createApiClient} from './api-client.js';
 
 export interface InstanceDescription {

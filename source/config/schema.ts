@@ -78,6 +78,15 @@ function list<Item extends z.ZodType>(item: Item, what: string) {
 
 const groups = () => list(id(), 'group ids (strings)');
 
+/**
+ * An Asterisk queue: its name, or {name, groupId} where groupId is what pops, status.cgi and the
+ * TUI show (the original interface's group number); a bare name is its own group id.
+ */
+function queue() {
+	const message = 'must be a queue name like "support" or {"name": "support", "groupId": "1"}';
+	return z.union([id(), z.strictObject({name: id(), groupId: id()})], {error: message});
+}
+
 function isHttpUrl(value: string): boolean {
 	if (!URL.canParse(value)) return false;
 	const url = new URL(value);
@@ -309,7 +318,8 @@ export const configSchema = z.strictObject(
 						error: 'must be a channel like "PJSIP/1001" or "SIP/1001"',
 					})
 					.default('PJSIP/101'),
-				queues: list(id(), 'queue names').default(() => ['support']),
+				/** Queue names, or {name, groupId} to give CRMs the group number they expect. */
+				queues: list(queue(), 'queue names').default(() => ['support']),
 				outboundContext: id().default('outbound'),
 				transferContext: id().default('internal'),
 				/** Caller id for outbound calls; '' leaves it to the dialplan. */
@@ -405,6 +415,35 @@ export const configSchema = z.strictObject(
 			.default(() => ({})),
 		/** Log the agent out of the PBX when ctidesk quits. */
 		logoutOnExit: boolean().default(true),
+		/**
+		 * The terminal of an in-process desk went away (SIGHUP: a closed window, a dropped SSH
+		 * link): pause the agent with reason "desk closed" (any call stays up), or log out.
+		 */
+		onTerminalLost: oneOf(['pause', 'logout']).default('pause'),
+		// --- The agent's screen (issue 14): the ring and the labels shown for reasons and codes.
+		/** What a ring does in the terminal, so a desk in a background tab is not missed. */
+		ring: section({
+			/** The terminal bell (BEL). */
+			bell: boolean().default(true),
+			/** A desktop notification where the terminal supports one (OSC 777 / OSC 9). */
+			notify: boolean().default(true),
+			/** The window (and tmux window) title shows "☎ <number>" while the call rings. */
+			title: boolean().default(true),
+		}),
+		/**
+		 * Labels of not-ready reasons and wrap-up codes per language, by id:
+		 * {"zh-CN": {"lunch": "午饭"}}. The ids stay what the PBX, the CRM and the history see.
+		 */
+		labels: z
+			.partialRecord(
+				oneOf(['en', 'zh-CN']),
+				z.record(z.string(), text(64, {allowEmpty: false}), {
+					error: 'must be an object of id → label, like {"lunch": "午饭"}',
+				}),
+				{error: 'must be an object of language → {id: label}, like {"zh-CN": {"lunch": "午饭"}}'},
+			)
+			.default(() => ({})),
+		// --- end of the screen's keys.
 		log: section({
 			level: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 		}),

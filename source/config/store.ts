@@ -1,10 +1,10 @@
 // Loading and saving the config file. Loading never writes over the user's file: a missing
 // file is created with the defaults, anything else that is wrong is reported and left alone.
-// Saving is atomic (temp file, fsync, rename, fsync dir), so a crash leaves the old file or
-// the new one, never half of one.
-import {randomBytes} from 'node:crypto';
+// Saving is atomic (storage/atomic-write.ts), so a crash leaves the old file or the new one,
+// never half of one.
 import fs from 'node:fs';
-import path from 'node:path';
+import {writeFileAtomicSync, type AtomicWriteOptions} from '../storage/atomic-write.js';
+import {hashPassword} from './password.js';
 import {
 	configSchema,
 	defaultConfig,
@@ -53,10 +53,7 @@ export function loadConfig(file: string): LoadConfigResult {
 	return result.ok ? {ok: true, config: result.config, created: false} : result;
 }
 
-export interface SaveConfigOptions {
-	/** Called between writing the temp file and renaming it; tests use it to simulate a crash. */
-	beforeRename?: (tempFile: string) => void;
-}
+export type SaveConfigOptions = AtomicWriteOptions;
 
 /**
  * Writes the config atomically with mode 0600 (it holds password hashes and the AMI secret):
@@ -75,32 +72,22 @@ export function saveConfig(
 			message: `refusing to save an invalid config:\n${formatConfigError(checked.error, file)}`,
 		};
 	const content = `${JSON.stringify(checked.data, null, '\t')}\n`;
-
-	const directory = path.dirname(file);
-	const tempFile = path.join(
-		directory,
-		`.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-	);
-	let fd: number | undefined;
 	try {
-		fs.mkdirSync(directory, {recursive: true, mode: 0o700});
-		// 'wx': never follow or reuse something already at the temp name.
-		fd = fs.openSync(tempFile, 'wx', 0o600);
-		// The umask cannot add bits, but be explicit in case the umask is unusual.
-		fs.fchmodSync(fd, 0o600);
-		fs.writeFileSync(fd, content);
-		fs.fsyncSync(fd);
-		fs.closeSync(fd);
-		fd = undefined;
-		options.beforeRename?.(tempFile);
-		fs.renameSync(tempFile, file);
+		writeFileAtomicSync(file, content, options);
 	} catch (error) {
-		if (fd !== undefined) closeQuietly(fd);
-		removeQuietly(tempFile);
 		return {ok: false, message: `${file}: cannot save the config file (${describe(error)})`};
 	}
-	syncDirectory(directory);
 	return {ok: true};
+}
+
+/**
+ * Sets the settings screen's admin password in the config file (`ctidesk set-admin-password`):
+ * the file as it is, with only admin.passwordHash changed (no command-line flag is ever saved).
+ */
+export function setAdminPassword(file: string, password: string): SaveConfigResult {
+	const loaded = loadConfig(file);
+	if (!loaded.ok) return loaded;
+	return saveConfig(file, {...loaded.config, admin: {...loaded.config.admin, passwordHash: hashPassword(password)}});
 }
 
 export interface ConfigOverrides {
@@ -142,36 +129,6 @@ function describe(error: unknown): string {
 	const code = errorCode(error);
 	const message = error instanceof Error ? error.message : String(error);
 	return code && !message.startsWith(code) ? `${code}: ${message}` : message;
-}
-
-function closeQuietly(fd: number): void {
-	try {
-		fs.closeSync(fd);
-	} catch {
-		// Already closed or never valid: nothing left to release.
-	}
-}
-
-function removeQuietly(file: string): void {
-	try {
-		fs.rmSync(file, {force: true});
-	} catch {
-		// Best effort: the failure being reported matters more than a stray temp file.
-	}
-}
-
-function syncDirectory(directory: string): void {
-	// Makes the rename itself durable. Some platforms (Windows) cannot open a folder: then the
-	// rename is as durable as that platform allows, and the save still succeeded.
-	let fd: number | undefined;
-	try {
-		fd = fs.openSync(directory, 'r');
-		fs.fsyncSync(fd);
-	} catch {
-		// See above.
-	} finally {
-		if (fd !== undefined) closeQuietly(fd);
-	}
 }
 
 // ---------------------------------------------------------------------------------------------

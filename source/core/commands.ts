@@ -1,8 +1,7 @@
 // check(state, command, capabilities) → Result: what is allowed now, with a readable refusal.
 // The session store runs this before a command reaches the driver, so a refused command
 // changes nothing anywhere.
-import type {Capabilities} from '../cti/driver.js';
-import type {AgentState, Command, Result, SessionState} from './types.js';
+import type {AgentState, Capabilities, Command, Result, SessionState} from './types.js';
 import {ok, refuse} from './types.js';
 
 const onCall: readonly AgentState[] = ['ringing', 'dialing', 'talking', 'held'];
@@ -35,6 +34,8 @@ export function check(state: SessionState, command: Command, capabilities: Capab
 	// Coding the last call is bookkeeping: it works with the PBX down too.
 	if (command.type === 'disposition') {
 		if (!command.code.trim()) return refuse('bad-input', 'Pick a wrap-up code.');
+		if (command.callId !== undefined && !state.recentCalls.some((record) => record.callId === command.callId))
+			return refuse('not-allowed', `Call ${command.callId} is not among the recent calls.`);
 		return state.recentCalls.length > 0 ? ok : refuse('not-allowed', 'There is no finished call to code.');
 	}
 

@@ -175,9 +175,15 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 			const record = toRecord(call.state === 'held' ? resume(call, event.at) : call, event.at, event.cause);
 			const answered = record.answeredAt !== null;
 			const talkMs = answered ? Math.max(0, record.endedAt - record.answeredAt! - record.heldMs) : 0;
+			// A queue that rings this agent again for the same PBX call gives it the same callid
+			// (12, or a rejected ring): one call, one History row, one missed call, not one per ring.
+			const earlier = state.recentCalls.findIndex((entry) => entry.callId === record.callId);
+			const before = earlier >= 0 ? state.recentCalls[earlier]! : null;
+			const rerung =
+				before !== null && before.answeredAt === null && before.number === record.number && before.origin === record.origin;
 			// Newest first, bounded: one copy of the list per call.
-			const recentCalls = state.recentCalls.slice(0, recentCallsLimit - 1);
-			recentCalls.unshift(record);
+			const recentCalls = (rerung ? state.recentCalls.filter((_, index) => index !== earlier) : state.recentCalls).slice(0, recentCallsLimit - 1);
+			recentCalls.unshift(rerung && !answered ? {...record, startedAt: before!.startedAt} : record);
 			return {
 				...state,
 				call: null,
@@ -185,12 +191,23 @@ function apply(state: SessionState, event: SessionEvent): SessionState {
 				shift: {
 					...state.shift,
 					callsHandled: state.shift.callsHandled + (answered ? 1 : 0),
-					callsMissed: state.shift.callsMissed + (answered ? 0 : 1),
+					// Missed: an inbound call that rang here and was not answered (once per PBX call, however
+					// often the queue rang it: rerung). An outbound call that was busy or invalid is not missed.
+					callsMissed: Math.max(
+						0,
+						state.shift.callsMissed +
+							(answered || rerung || record.origin !== 1 ? 0 : 1) -
+							(rerung && answered ? 1 : 0),
+					),
 					talkMs: state.shift.talkMs + talkMs,
 					holdMs: state.shift.holdMs + record.heldMs,
 				},
 			};
 		}
+
+		case 'pbx-reconciled':
+			// Only the Events tab shows it: what the driver changed already came as its own events.
+			return state;
 
 		case 'wrap-up-started':
 			return {

@@ -24,6 +24,14 @@ export interface StatusJson {
 		state: string;
 		startedAt: number;
 		answeredAt: number | null;
+		/** The customer is on hold (by the agent, or during a consult). */
+		held: boolean;
+		/** The agent's microphone is muted. */
+		muted: boolean;
+		/** A consult transfer in progress: who is consulted and whether they answered. */
+		consult: {target: string; state: 'dialing' | 'talking'} | null;
+		/** The consulted party was merged in: a three-way call. */
+		conferenced: boolean;
 	} | null;
 	queue: Array<{number: string; groupId: string; waitingSince: number}>;
 	pbx: {driver: string; connected: boolean};
@@ -53,6 +61,10 @@ export function toStatusJson(state: SessionState): StatusJson {
 			state: call.state,
 			startedAt: call.startedAt,
 			answeredAt: call.answeredAt,
+			held: call.state === 'held',
+			muted: call.muted,
+			consult: call.consult && {target: call.consult.target, state: call.consult.state},
+			conferenced: call.conferenceWith !== null,
 		},
 		queue: state.queue.map((entry) => ({number: entry.number, groupId: entry.groupId, waitingSince: entry.waitingSince})),
 		pbx: {driver: state.pbx.driver, connected: state.pbx.connected},

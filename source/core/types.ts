@@ -151,7 +151,7 @@ export interface AgentStatus {
 export interface ShiftTotals {
 	startedAt: number;
 	callsHandled: number;
-	/** Calls that ended without being answered by this agent (missed, failed). */
+	/** Inbound calls that rang at this agent and ended unanswered (outbound failures are not missed calls). */
 	callsMissed: number;
 	talkMs: number;
 	holdMs: number;
@@ -183,6 +183,11 @@ export interface SessionState {
 export interface CallInfo {
 	/** Driver handle for the call, stable for its whole life at this agent. */
 	pbxCallId: string;
+	/**
+	 * The callid, when the driver derives it from the PBX's identity of the call (Asterisk: the
+	 * Linkedid), so every desk gives one PBX call one callid. Absent: the session allocates one.
+	 */
+	callId?: string;
 	origin: Origin;
 	number: string;
 	callerId: string;
@@ -203,8 +208,11 @@ export type DriverEvent =
 	| {type: 'call-resumed'; at: number; pbxCallId: string}
 	| {type: 'consult-started'; at: number; pbxCallId: string; target: string}
 	| {type: 'consult-answered'; at: number; pbxCallId: string}
-	/** The consult leg ended without a transfer: the agent is back with the (still held) customer. */
-	| {type: 'consult-ended'; at: number; pbxCallId: string}
+	/**
+	 * The consult leg ended without a transfer: the agent is back with the customer (held, unless
+	 * a call-resumed follows). `reason` says why when it failed ("104 could not be reached").
+	 */
+	| {type: 'consult-ended'; at: number; pbxCallId: string; reason?: string}
 	| {type: 'call-transferred'; at: number; pbxCallId: string; target: string; mode: TransferMode}
 	/** The consult party joined the customer and the agent: a three-way call. */
 	| {type: 'call-conferenced'; at: number; pbxCallId: string; party: string}
@@ -215,7 +223,22 @@ export type DriverEvent =
 	| {type: 'dtmf-sent'; at: number; pbxCallId: string; digits: string}
 	| {type: 'call-ended'; at: number; pbxCallId: string; cause: EndCause}
 	/** The complete list of callers waiting in the agent's groups, oldest first. */
-	| {type: 'queue-changed'; at: number; entries: QueueEntry[]};
+	| {type: 'queue-changed'; at: number; entries: QueueEntry[]}
+	/** After a (re)connect the PBX was brought in line with the agent's intent, or a call adopted. */
+	| {type: 'pbx-reconciled'; at: number; changes: ReconcileChange[]};
+
+/** One thing a reconcile after a (re)connect changed, for the Events tab. */
+export type ReconcileChange =
+	| {what: 'member-added'; queue: string; paused: boolean; reason: string | null}
+	| {what: 'member-paused'; queue: string; reason: string | null}
+	| {what: 'member-unpaused'; queue: string}
+	| {what: 'call-adopted'; number: string};
+
+/** What the agent wants the PBX to show: applied by the driver after every (re)connect. */
+export interface PresenceIntent {
+	paused: boolean;
+	reason: string | null;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Session events: driver events as the session store applies them (with seq and callId),
@@ -226,7 +249,8 @@ export type SessionEvent =
 	| (Extract<DriverEvent, {type: 'call-offered'} | {type: 'call-dialing'}> & {seq: number; callId: string})
 	| {type: 'agent-logged-in'; at: number; seq: number; identity: AgentIdentity; sid: string}
 	| {type: 'wrap-up-started'; at: number; seq: number; until: number | null; returnTo: Presence; returnReason: string | null}
-	| {type: 'wrap-up-ended'; at: number; seq: number}
+	/** `expired`: its time ran out while the PBX was unreachable, ended at the reconnect. */
+	| {type: 'wrap-up-ended'; at: number; seq: number; expired?: boolean}
 	/** The agent picked a wrap-up code (and maybe wrote a note) for a finished call. */
 	| {type: 'disposition-set'; at: number; seq: number; callId: string; disposition: string; note: string | null};
 
@@ -254,8 +278,11 @@ export type Command =
 	| {type: 'dtmf'; digits: string}
 	| {type: 'mute'}
 	| {type: 'unmute'}
-	/** After a call (in wrap-up, or for the last call): record a wrap-up code and note. */
-	| {type: 'disposition'; code: string; note: string | null}
+	/**
+	 * After a call: record a wrap-up code and note for `callId` (any recent call; absent: the
+	 * last one). Coding a call again corrects it.
+	 */
+	| {type: 'disposition'; code: string; note: string | null; callId?: string}
 	/** Simulator only: put an inbound call into this agent's queue now (demo key `i`). */
 	| {type: 'inject-call'};
 
@@ -277,3 +304,33 @@ export const ok: Result = {ok: true};
 export function refuse(code: ErrorCode, message: string): Result {
 	return {ok: false, code, message};
 }
+
+// ---------------------------------------------------------------------------------------------
+// What a PBX can do, and the injected time source: used by core, the drivers, pops and the UI.
+
+export interface Capabilities {
+	/** The agent can answer a ringing call from ctidesk (otherwise: lift the handset). */
+	answer: boolean;
+	hold: boolean;
+	dial: boolean;
+	blindTransfer: boolean;
+	consultTransfer: boolean;
+	/** Merge a consulted party into a three-way call. */
+	conference: boolean;
+	/** Send DTMF digits into the call (IVR menus, extensions). */
+	dtmf: boolean;
+	/** Mute the agent's microphone towards the customer. */
+	mute: boolean;
+	/** Demo: put an inbound call into the agent's queue now (simulator only). */
+	injectCall: boolean;
+}
+
+/** Injectable time source: core and drivers never call Date.now() or setTimeout directly. */
+export interface Clock {
+	now(): number;
+	setTimeout(callback: () => void, ms: number): TimerHandle;
+	clearTimeout(handle: TimerHandle): void;
+}
+
+export type TimerHandle = {readonly id: number} | ReturnType<typeof setTimeout>;
+

@@ -8,26 +8,25 @@
 // - What the command changed arrives as events (e.g. setReady → agent-state-changed ready),
 //   also when the change was made elsewhere (a supervisor pausing the agent).
 // - Events only concern this agent's calls and queues.
-import type {AgentIdentity, DriverEvent, Result, TransferMode} from '../core/types.js';
+import type {
+	AgentIdentity,
+	Capabilities,
+	Clock,
+	DriverEvent,
+	PresenceIntent,
+	Result,
+	TransferMode,
+} from '../core/types.js';
 
-export type {AgentIdentity, DriverEvent, Result, TransferMode} from '../core/types.js';
-
-export interface Capabilities {
-	/** The agent can answer a ringing call from ctidesk (otherwise: lift the handset). */
-	answer: boolean;
-	hold: boolean;
-	dial: boolean;
-	blindTransfer: boolean;
-	consultTransfer: boolean;
-	/** Merge a consulted party into a three-way call. */
-	conference: boolean;
-	/** Send DTMF digits into the call (IVR menus, extensions). */
-	dtmf: boolean;
-	/** Mute the agent's microphone towards the customer. */
-	mute: boolean;
-	/** Demo: put an inbound call into the agent's queue now (simulator only). */
-	injectCall: boolean;
-}
+export type {
+	AgentIdentity,
+	Capabilities,
+	Clock,
+	DriverEvent,
+	Result,
+	TimerHandle,
+	TransferMode,
+} from '../core/types.js';
 
 export type DriverListener = (event: DriverEvent) => void;
 
@@ -63,18 +62,14 @@ export interface Driver {
 	sendDtmf(digits: string): Promise<Result>;
 	mute(): Promise<Result>;
 	unmute(): Promise<Result>;
+	/**
+	 * What the agent wants the PBX to show (paused with a reason, or not; wrap-up included).
+	 * The session keeps it current; the driver applies it after every (re)connect.
+	 */
+	setIntent?(intent: PresenceIntent): void;
 	/** Simulator only (capabilities.injectCall). */
 	injectCall?(): Promise<Result>;
 }
-
-/** Injectable time source: core and drivers never call Date.now() or setTimeout directly. */
-export interface Clock {
-	now(): number;
-	setTimeout(callback: () => void, ms: number): TimerHandle;
-	clearTimeout(handle: TimerHandle): void;
-}
-
-export type TimerHandle = {readonly id: number} | ReturnType<typeof setTimeout>;
 
 export const systemClock: Clock = {
 	now: () => Date.now(),

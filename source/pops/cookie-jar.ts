@@ -7,7 +7,7 @@
 // half of one) and loaded at start. The file holds session credentials: mode 0600.
 import {readFile} from 'node:fs/promises';
 import {Cookie, CookieJar} from 'tough-cookie';
-import {writeAtomic} from './durable-file.js';
+import {writeFileAtomic} from '../storage/atomic-write.js';
 
 export interface PopCookieJar {
 	/** The Cookie header for a request to `url` ('' when none applies). */
@@ -39,7 +39,7 @@ export async function createCookieJar(options: CookieJarOptions): Promise<PopCoo
 
 	function save(): Promise<void> {
 		// One save after another, each writing the jar as it is when it runs: the last one wins.
-		saving = saving.then(() => writeAtomic(options.file, JSON.stringify(jar.serializeSync()))).catch((error: unknown) => {
+		saving = saving.then(() => writeFileAtomic(options.file, JSON.stringify(jar.serializeSync()))).catch((error: unknown) => {
 			options.onError?.(`cookie jar not saved: ${error instanceof Error ? error.message : String(error)}`);
 		});
 		return saving;

@@ -6,10 +6,10 @@
 import {spawn as nodeSpawn} from 'node:child_process';
 import openDefault from 'open';
 import {browserCommandArgv, browserEnvCommands} from './browser-command.js';
+import type {PopKind, PopMode} from '../config/schema.js';
 import {osc52} from './terminal-link.js';
 
-export type PopMode = 'browser' | 'hidden' | 'off';
-export type PopKind = 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup';
+export type {PopKind, PopMode};
 /** What became of a pop: opened in a browser, queued in the outbox, shown as a link, failed, or off. */
 export type LaunchOutcome = 'opened' | 'queued' | 'shown' | 'failed' | 'off';
 export type FallbackReason = 'no-browser' | 'no-display' | 'open-failed';

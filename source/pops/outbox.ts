@@ -21,11 +21,12 @@
 //   a request but before its `done` line was written resends that one item once (after power
 //   loss: before the line was fsync'd): the CRM sees at most one duplicate, and only in that
 //   window. Once `done` is on disk it is never resent.
-import {mkdir, open, readFile} from 'node:fs/promises';
+import {mkdir, open} from 'node:fs/promises';
 import type {FileHandle} from 'node:fs/promises';
 import {join} from 'node:path';
 import type {Clock, TimerHandle} from '../cti/driver.js';
-import {syncDirectory, writeAtomic} from './durable-file.js';
+import {readJsonLines, toJsonLines} from '../storage/jsonl.js';
+import {syncDirectory, writeFileAtomic} from '../storage/atomic-write.js';
 
 export interface OutboxCookieJar {
 	cookieHeader(url: string): Promise<string>;
@@ -144,7 +145,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 	let finishedInLog = loaded.finished;
 
 	// Rewrite at start: drops finished items and a torn last line before new lines follow it.
-	await writeAtomic(file, serialiseLive());
+	await writeFileAtomic(file, serialiseLive());
 	finishedInLog = 0;
 	let handle: FileHandle | null = await open(file, 'a', 0o600);
 	await syncDirectory(options.dir);
@@ -200,14 +201,14 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
 			lines.push({op: 'add', ...rest}, {op: 'failed', id: item.id, at: failedAt, status: null, reason});
 		}
 		for (const item of pending.values()) lines.push({op: 'add', ...item});
-		return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+		return toJsonLines(lines);
 	}
 
 	async function compact() {
 		try {
 			await handle?.close();
 			handle = null;
-			await writeAtomic(file, serialiseLive());
+			await writeFileAtomic(file, serialiseLive());
 			finishedInLog = 0;
 		} catch (error) {
 			report('error', `outbox compaction failed: ${describe(error)}`);
@@ -414,27 +415,18 @@ function isHttpUrl(url: string): boolean {
 	}
 }
 
+function isLogRecord(value: unknown): value is LogRecord {
+	return typeof value === 'object' && value !== null && typeof (value as {id?: unknown}).id === 'number';
+}
+
 async function load(file: string): Promise<{pending: OutboxItem[]; failed: FailedItem[]; finished: number; maxId: number}> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {pending: [], failed: [], finished: 0, maxId: 0};
-		throw error;
-	}
+	// A line torn by a crash mid-write is skipped: its item was never acknowledged.
+	const {records} = await readJsonLines(file, isLogRecord);
 	const items = new Map<number, OutboxItem>();
 	const failed = new Map<number, FailedItem>();
 	let finished = 0;
 	let maxId = 0;
-	for (const line of text.split('\n')) {
-		if (line.trim() === '') continue;
-		let record: LogRecord;
-		try {
-			record = JSON.parse(line) as LogRecord;
-		} catch {
-			continue; // a line torn by a crash mid-write: its item was never acknowledged
-		}
-		if (typeof record.id !== 'number') continue;
+	for (const record of records) {
 		maxId = Math.max(maxId, record.id);
 		if (record.op === 'add') {
 			if (typeof record.url === 'string' && typeof record.kind === 'string') {

@@ -30,12 +30,13 @@
 // appended meanwhile are copied in before the rename, in one synchronous step, so none is lost.
 import {createHash} from 'node:crypto';
 import {appendFileSync, closeSync, fdatasync, openSync, renameSync, writeSync} from 'node:fs';
-import {mkdir, open, readFile, rm} from 'node:fs/promises';
+import {mkdir, open, rm} from 'node:fs/promises';
 import {dirname} from 'node:path';
 import type {Clock, TimerHandle} from '../cti/driver.js';
 import type {Origin} from '../core/types.js';
-import {syncDirectory, writeAtomic} from './durable-file.js';
-import type {PopRecord} from './pop-service.js';
+import {readJsonLines, toJsonLines, type JsonLines} from '../storage/jsonl.js';
+import {syncDirectory, writeFileAtomic} from '../storage/atomic-write.js';
+import type {PopRecord} from './pop-record.js';
 
 /** What identifies a call to the PBX, so a durable journal can recognise it after a restart. */
 export interface ClaimedCall {
@@ -233,7 +234,7 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 
 	await mkdir(dirname(file), {recursive: true});
 	const loaded = await load(file);
-	for (const line of loaded.lines) {
+	for (const line of loaded.records) {
 		if (line.t !== 'r' && openedAt - line.at > maxAgeMs) continue;
 		if (line.t === 'c') index.applyClaim(line, true);
 		else if (line.t === 'a') index.aliases.set(line.s, line);
@@ -242,8 +243,8 @@ export async function createPopJournal(options: PopJournalOptions): Promise<PopJ
 	const earlier = index.recent();
 	// A torn tail must go before anything is appended after it; dead lines are dropped while here
 	// (expired claims, superseded record versions, records past the limit).
-	if (loaded.bad > 0 || !loaded.endsClean || loaded.lines.length > index.liveLines().length) {
-		await writeAtomic(file, serialise(index.liveLines()));
+	if (loaded.bad > 0 || !loaded.endsClean || loaded.records.length > index.liveLines().length) {
+		await writeFileAtomic(file, serialise(index.liveLines()));
 	}
 
 	let fd: number | null = openSync(file, 'a', 0o600);
@@ -422,43 +423,12 @@ function stripTag(line: RecordLine): PopRecord {
 }
 
 function serialise(lines: readonly JournalLine[]): string {
-	return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+	return toJsonLines(lines);
 }
 
-interface Loaded {
-	lines: JournalLine[];
-	/** Lines that did not parse (a torn tail, garbage). */
-	bad: number;
-	/** The file is empty or ends with a newline (nothing torn to append after). */
-	endsClean: boolean;
-}
-
-async function load(file: string): Promise<Loaded> {
-	let text: string;
-	try {
-		text = await readFile(file, 'utf8');
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {lines: [], bad: 0, endsClean: true};
-		throw error;
-	}
-	const lines: JournalLine[] = [];
-	let bad = 0;
-	for (const raw of text.split('\n')) {
-		if (raw.trim() === '') continue;
-		let line: unknown;
-		try {
-			line = JSON.parse(raw);
-		} catch {
-			bad += 1; // torn by a crash mid-write: that claim was never acted on
-			continue;
-		}
-		if (!isJournalLine(line)) {
-			bad += 1;
-			continue;
-		}
-		lines.push(line);
-	}
-	return {lines, bad, endsClean: text === '' || text.endsWith('\n')};
+/** The journal's lines; a line torn by a crash mid-write counts as bad (that claim was never acted on). */
+function load(file: string): Promise<JsonLines<JournalLine>> {
+	return readJsonLines(file, isJournalLine);
 }
 
 function isJournalLine(value: unknown): value is JournalLine {

@@ -4,7 +4,7 @@
 // - answer: call-answered (inbound: the agent went off-hook; outbound: the far end answered —
 //   origin=2 tells the CRM which);
 // - hangup: call-ended, for the call it ended (previous.call);
-// - home: bare at start(), and with user+sid (or the legacy form) on agent-logged-in.
+// - home: bare at start(), and with user (the empid) + sid (or the legacy form) on agent-logged-in.
 // - wrapup: disposition-set (the agent picked a wrap-up code), with the finished call's nine
 //   parameters plus `disposition` and `note`. The first code fires it once; a CORRECTION (a
 //   different code or note for the same call) fires it again, keyed 'wrapup:2', 'wrapup:3'…,
@@ -24,12 +24,13 @@ import type {Clock} from '../cti/driver.js';
 import type {Call, CallRecord, SessionEvent, SessionState} from '../core/types.js';
 import type {ActivityLog} from '../session/activity-log.js';
 import type {EventListener} from '../session/session-store.js';
-import type {Fallback, LaunchOutcome, Launcher, PopKind, PopMode} from './launcher.js';
+import type {Fallback, Launcher, PopKind, PopMode} from './launcher.js';
 import {createHash} from 'node:crypto';
 import type {PopJournal} from './pop-journal.js';
 import {createMemoryJournal, wrapUpDigest} from './pop-journal.js';
 import type {LoginParams, WrapUpParameters} from './pop-url.js';
 import {buildHomeUrl, buildPopUrl, maskUrlSecrets} from './pop-url.js';
+import type {PopOutcome, PopRecord} from './pop-record.js';
 
 export type {PopJournal} from './pop-journal.js';
 export {createMemoryJournal} from './pop-journal.js';
@@ -52,25 +53,7 @@ export interface PopSettings {
 	ringOnDial: boolean;
 }
 
-/** 'reopened': the agent re-opened an earlier pop on purpose (not a second pop of the call). */
-export type PopOutcome = LaunchOutcome | 'delivered' | 'reopened';
-
-export interface PopRecord {
-	id: number;
-	kind: PopKind;
-	/** null for the home URL. */
-	callId: string | null;
-	/** With sid and password masked: safe to show and log. */
-	url: string;
-	mode: PopMode;
-	outcome: PopOutcome;
-	/** From the driver event's time to the hand-off (browser started, outbox written). */
-	latencyMs: number;
-	/** Hidden pops: from the driver event's time to the CRM's 2xx; null until then (and for other modes). */
-	deliveredMs: number | null;
-	at: number;
-	detail: string | null;
-}
+export type {PopOutcome, PopRecord} from './pop-record.js';
 
 export interface FallbackLink {
 	id: number;
@@ -305,7 +288,7 @@ export function createPopService(options: PopServiceOptions): PopService {
 		if (home.url === '') return;
 		const identity = state?.agent.identity ?? null;
 		const sid = state?.agent.sid ?? null;
-		const agent = identity && sid ? {user: identity.user, agentId: identity.agentId, sid} : null;
+		const agent = identity && sid ? {user: identity.user, empId: identity.empId, agentId: identity.agentId, sid} : null;
 		const token = agent && loginParams === 'legacy' ? (options.loginToken?.(agent.user) ?? null) : null;
 		void fire('home', null, buildHomeUrl(home.url, agent, {loginParams, token}), home.mode, stamp);
 	}

@@ -9,6 +9,7 @@
 // fragment stays at the end. When it already carries one of the names this file appends, that
 // pair is removed and ctidesk's value goes in its place at the end (a CRM reading the first or
 // the last occurrence would otherwise disagree about which call this is).
+import type {LoginParams} from '../config/schema.js';
 import type {Call} from '../core/types.js';
 
 /** What the nine parameters are read from: a live Call, or a finished CallRecord (the wrapup pop). */
@@ -55,12 +56,14 @@ export function buildPopUrl(template: string, call: PopCall, sid: string | null,
 	return appendParameters(template, parameters);
 }
 
-export type LoginParams = 'sid' | 'legacy';
+export type {LoginParams};
 
 /** Who is logged in, as the home URL needs it. */
 export interface HomeAgent {
-	/** The agent's login user id (what login.cgi's `user=` takes). */
+	/** The agent's login user id (what login.cgi's `user=` takes; the legacy form's `user`). */
 	user: string;
+	/** The employee id (工号): the `user` of the home URL after login. */
+	empId: string;
 	agentId: string;
 	sid: string;
 }
@@ -75,10 +78,9 @@ export interface HomeUrlOptions {
  * The home URL: bare before login (agent null); after login with `user` and `sid`, or in the
  * legacy form with `agentid`, `user` and `password` (the login token).
  *
- * `user` is the agent's login user id, not the employee id. The original calls it "工号user"
- * in one place and shows both user=101 and user=001 in its examples; the login user is what
- * login.cgi's `user=` takes and what the CRM can check against ctidesk, and the employee id
- * already travels as `empid` in every pop, so `user` means the login user everywhere.
+ * After login, `user` is the employee id: the original's section 3 names the two parameters
+ * "工号user" (employee-id user) and sid, with the example `user=001&sid=…`. The legacy form is the
+ * original's section 2 example, `agentid=1&user=101&password=…`, where `user` is the login user.
  */
 export function buildHomeUrl(template: string, agent: HomeAgent | null, options: HomeUrlOptions): string {
 	if (!agent) return template;
@@ -90,7 +92,7 @@ export function buildHomeUrl(template: string, agent: HomeAgent | null, options:
 		]);
 	}
 	return appendParameters(template, [
-		['user', agent.user],
+		['user', agent.empId],
 		['sid', agent.sid],
 	]);
 }

@@ -6,15 +6,16 @@ import type {SessionStore} from '../session/session-store.js';
 import type {ActivityLog} from '../session/activity-log.js';
 import type {Logger} from '../logger.js';
 import type {Capabilities} from '../cti/driver.js';
-import type {DeskSettings, ExternalSource, PopsView} from '../ui/desk.js';
+import type {DeskSettings, ExternalSource, PopsView} from '../core/desk.js';
+import type {Middleware} from 'koa';
+import {answerFailure, answerSuccess, failure, type LocalState, type Outcome} from './answer.js';
 import {allowedOrigins, type PeerCheck} from './guard.js';
-import type {Handler} from './cgi-router.js';
-import {failure, replyFailure, replySuccess, type Failure} from './reply.js';
 import {parseRedirect, type Params, type Parsed} from './validate.js';
 
 export interface ServerDeps {
 	store: SessionStore;
-	config: Config;
+	/** The config as saved right now: read at each request, so saved settings apply at once. */
+	config: () => Config;
 	activity: ActivityLog;
 	logger?: Logger;
 	/** Replaces the same-user check of SPEC section 9 (peer-user.ts, from config.server) in tests. */
@@ -42,26 +43,28 @@ export interface InstanceControl {
 }
 
 /** A route's decision: run `command` (or nothing, when the goal is already reached) and say `message`. */
-export type Plan = {ok: true; command: Command | null; message: string} | Failure;
+export type Plan = {ok: true; command: Command | null; message: string} | (Outcome & {ok?: false});
 
-export type Planner = (params: Params, state: SessionState, deps: ServerDeps) => Plan | Promise<Plan>;
+export type Planner = (params: Params, state: SessionState, config: Config) => Plan;
 
-export function badInput(parsed: Extract<Parsed<unknown>, {ok: false}>): Failure {
+export function badInput(parsed: Extract<Parsed<unknown>, {ok: false}>): Outcome {
 	return failure('bad-input', parsed.message);
 }
 
-export function action(deps: ServerDeps, plan: Planner): Handler {
-	return async (exchange) => {
-		const params = exchange.params ?? new Map<string, string>();
+/** The route handler for a planner: validated parameters → at most one command → the answer. */
+export function action(deps: ServerDeps, plan: Planner): Middleware<LocalState> {
+	return async function act(ctx) {
+		const params = ctx.state.params ?? new Map<string, string>();
+		const config = deps.config();
 		// The redirect target is checked first: a bad url= must change nothing.
-		const url = parseRedirect(params.get('url'), allowedOrigins(deps.config));
-		if (!url.ok) return replyFailure(exchange, badInput(url));
-		const decided = await plan(params, deps.store.getSnapshot(), deps);
-		if (!decided.ok) return replyFailure(exchange, decided);
+		const url = parseRedirect(params.get('url'), allowedOrigins(config));
+		if (!url.ok) return answerFailure(ctx, badInput(url));
+		const decided = await plan(params, deps.store.getSnapshot(), config);
+		if (decided.ok !== true) return answerFailure(ctx, decided);
 		if (decided.command) {
 			const result = await deps.store.run(decided.command);
-			if (!result.ok) return replyFailure(exchange, failure(result.code, result.message));
+			if (!result.ok) return answerFailure(ctx, failure(result.code, result.message));
 		}
-		replySuccess(exchange, {message: decided.message, url: url.value, seq: deps.store.getSnapshot().seq});
+		answerSuccess(ctx, {message: decided.message, url: url.value, seq: deps.store.getSnapshot().seq});
 	};
 }

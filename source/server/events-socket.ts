@@ -80,7 +80,8 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	// Clients only listen; a small payload limit stops anyone from making us buffer large frames.
 	const wss = new WebSocketServer({noServer: true, maxPayload: 4096, clientTracking: false, perMessageDeflate: false});
 	const clients = new Set<Client>();
-	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config);
+	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config());
+	const allowed = () => allowedOrigins(deps.config());
 	let attachedCount = 0;
 
 	function send(client: Client, data: string): void {
@@ -189,19 +190,31 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		if (deps.instance) send(client, popsMessage());
 	}
 
+	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, since: Since, refuse: (status: number, message: string) => void) {
+		if (socket.destroyed) return;
+		if (path !== eventsPath) return refuse(404, `No WebSocket at ${printable(path, 60)}: use ${eventsPath}.`);
+		if (!since.ok) return refuse(400, since.message);
+		const attached = req.headers.origin === undefined;
+		wss.handleUpgrade(req, socket, head, (ws) => accept(ws, since.value, attached));
+	}
+
 	return {
 		handleUpgrade(req, socket, head) {
 			const {path, since} = parseSince(req.url ?? '/');
-			const verdict = checkRequest(req, allowedOrigins(deps.config), peerCheck);
 			const refuse = (status: number, message: string) => {
 				activity.add('warn', 'server', `WebSocket ${printable(path, 60)} → ${status} ${message}`);
 				refuseUpgrade(socket, status, message);
 			};
-			if (!verdict.ok) return refuse(verdict.status, verdict.message);
-			if (path !== eventsPath) return refuse(404, `No WebSocket at ${printable(path, 60)}: use ${eventsPath}.`);
-			if (!since.ok) return refuse(400, since.message);
-			const attached = req.headers.origin === undefined;
-			wss.handleUpgrade(req, socket, head, (ws) => accept(ws, since.value, attached));
+			checkRequest(req, allowed, peerCheck).then(
+				(verdict) => {
+					if (!verdict.ok) return refuse(verdict.status, verdict.message);
+					upgrade(req, socket, head, path, since, refuse);
+				},
+				(error: unknown) => {
+					logger.error({err: error}, 'WebSocket guard failed');
+					refuse(503, 'Internal error in ctidesk: see its log file.');
+				},
+			);
 		},
 		get clientCount() {
 			return clients.size;

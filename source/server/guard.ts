@@ -18,8 +18,6 @@
 import type {IncomingHttpHeaders, IncomingMessage} from 'node:http';
 import type {Socket} from 'node:net';
 import type {Config} from '../config/schema.js';
-import {header, type Exchange} from './exchange.js';
-import {failure, replyFailure, sendEmpty} from './reply.js';
 import {printable} from './validate.js';
 
 export type Verdict = {ok: true} | {ok: false; status: 400 | 403; message: string};
@@ -92,7 +90,7 @@ export function checkLoopback(socket: Socket): Verdict {
  * (peer-user.ts `peerCheckFor(config)`: Linux, the peer socket's owner from /proc/net/tcp).
  */
 export interface PeerCheck {
-	(socket: Socket): Verdict;
+	(socket: Socket): Promise<Verdict>;
 	/**
 	 * Told of each connection as the server accepts it (listen.ts), so the check knows which
 	 * connections a lookup it already made can answer for.
@@ -101,7 +99,7 @@ export interface PeerCheck {
 }
 
 /** The default when a caller passes no check: every loopback peer (server.sameUserOnly=false). */
-export const guardPeer: PeerCheck = function guardPeer() {
+export const guardPeer: PeerCheck = async function guardPeer() {
 	return pass;
 };
 
@@ -133,8 +131,8 @@ function ownHosts(port: number): ReadonlySet<string> {
 
 export interface SiteVerdict {
 	verdict: Verdict;
-	/** The Origin header when it is allowed: echoed in Access-Control-Allow-Origin. */
-	corsOrigin: string | null;
+	/** The origin the browser says the request comes from (Origin, else the Referer's), or null. */
+	claimed: string | null;
 }
 
 function single(value: string | string[] | undefined): string | undefined {
@@ -152,22 +150,21 @@ export function checkSite(headers: IncomingHttpHeaders, allowed: ReadonlySet<str
 	const claimed = origin ?? (referer === undefined ? null : (originOf(referer) ?? 'null'));
 	const markedCrossSite = fetchSite === 'cross-site' || fetchSite === 'same-site';
 	const foreign = claimed !== null && !own.has(claimed);
-	const corsOrigin = origin !== undefined && allowed.has(origin) ? origin : null;
-	if (!markedCrossSite && !foreign) return {verdict: pass, corsOrigin};
-	if (claimed !== null && (allowed.has(claimed) || own.has(claimed))) return {verdict: pass, corsOrigin};
+	if (!markedCrossSite && !foreign) return {verdict: pass, claimed};
+	if (claimed !== null && (allowed.has(claimed) || own.has(claimed))) return {verdict: pass, claimed};
 	if (claimed === null) {
 		return {
 			verdict: forbid(
 				'A cross-site request without Origin or Referer is refused: the CRM page must not use Referrer-Policy: no-referrer or rel=noreferrer on links to ctidesk.',
 			),
-			corsOrigin,
+			claimed,
 		};
 	}
 	return {
 		verdict: forbid(
 			`Requests from ${printable(claimed, 80)} are not allowed: add that origin to server.allowedOrigins in the config.`,
 		),
-		corsOrigin,
+		claimed,
 	};
 }
 
@@ -188,11 +185,11 @@ function countHostHeaders(rawHeaders: readonly string[]): number {
 }
 
 /** Who is connecting, and to which name: loopback peer, the peer slot, then the Host header. */
-export function checkConnection(req: IncomingMessage, peerCheck: PeerCheck = guardPeer): Verdict {
+export async function checkConnection(req: IncomingMessage, peerCheck: PeerCheck = guardPeer): Promise<Verdict> {
 	const socket = req.socket;
 	const loopback = checkLoopback(socket);
 	if (!loopback.ok) return loopback;
-	const peer = peerCheck(socket);
+	const peer = await peerCheck(socket);
 	if (!peer.ok) return peer;
 	// Node keeps only the first of several Host headers; a proxy might have used another one.
 	if (countHostHeaders(req.rawHeaders) > 1) return {ok: false, status: 400, message: 'More than one Host header.'};
@@ -200,63 +197,8 @@ export function checkConnection(req: IncomingMessage, peerCheck: PeerCheck = gua
 }
 
 /** Every guard in order, for one WebSocket upgrade. */
-export function checkRequest(req: IncomingMessage, allowed: ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Verdict {
-	const connection = checkConnection(req, peerCheck);
+export async function checkRequest(req: IncomingMessage, allowed: () => ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): Promise<Verdict> {
+	const connection = await checkConnection(req, peerCheck);
 	if (!connection.ok) return connection;
-	return checkSite(req.headers, allowed, req.socket.localPort ?? 0).verdict;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The same rules for one HTTP exchange, in one function rather than a chain of steps: every
-// request passes all of them, and each extra hop costs on the call.cgi path (bench/).
-
-/** Answers with the refusal; false, so a rule reads `return refuseWith(…)`. */
-function refuseWith(exchange: Exchange, verdict: Extract<Verdict, {ok: false}>): false {
-	replyFailure(exchange, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message));
-	return false;
-}
-
-/**
- * CORS and Private Network Access (Chrome asks before a public page may reach localhost):
- * answered only for allowed origins, with the exact origin echoed, never `*`.
- */
-function answerPreflight(exchange: Exchange, allowed: ReadonlySet<string>) {
-	const origin = header(exchange, 'origin');
-	const method = header(exchange, 'access-control-request-method');
-	if (!origin || !allowed.has(origin)) {
-		return replyFailure(
-			exchange,
-			failure('forbidden', `Origin ${printable(origin || '(none)', 80)} is not allowed to call the local API: add it to server.allowedOrigins.`),
-		);
-	}
-	if (method !== 'GET' && method !== 'POST') return replyFailure(exchange, failure('forbidden', 'Only GET and POST are allowed.'));
-	exchange.responseHeaders.push(
-		'Access-Control-Allow-Origin', origin,
-		'Access-Control-Allow-Methods', 'GET, POST',
-		'Access-Control-Allow-Headers', 'Accept, Content-Type',
-		'Access-Control-Max-Age', '600',
-	);
-	if (header(exchange, 'access-control-request-private-network') === 'true') exchange.responseHeaders.push('Access-Control-Allow-Private-Network', 'true');
-	sendEmpty(exchange, {status: 204, code: 'ok', message: 'CORS preflight allowed'});
-}
-
-/** Runs every rule; returns false when it answered the request itself (a refusal or a preflight). */
-export function guardExchange(exchange: Exchange, allowed: ReadonlySet<string>, peerCheck: PeerCheck = guardPeer): boolean {
-	const {req} = exchange;
-	const connection = checkConnection(req, peerCheck);
-	if (!connection.ok) return refuseWith(exchange, connection);
-	if (req.method === 'OPTIONS') {
-		answerPreflight(exchange, allowed);
-		return false;
-	}
-	if (req.method !== 'GET' && req.method !== 'POST') {
-		replyFailure(exchange, failure('method-not-allowed', `Method ${printable(req.method ?? '')} is not allowed: use GET or POST.`));
-		return false;
-	}
-	const {verdict, corsOrigin} = checkSite(req.headers, allowed, req.socket.localPort ?? 0);
-	if (corsOrigin) exchange.responseHeaders.push('Access-Control-Allow-Origin', corsOrigin);
-	if (!verdict.ok) return refuseWith(exchange, verdict);
-	const purpose = checkPurpose(req.headers);
-	if (!purpose.ok) return refuseWith(exchange, purpose);
-	return true;
+	return checkSite(req.headers, allowed(), req.socket.localPort ?? 0).verdict;
 }

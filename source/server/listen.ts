@@ -5,7 +5,7 @@
 import {createServer as createHttpServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {ServerDeps} from './action.js';
-import type {RequestHandler} from './create-server.js';
+import type {LocalApiApp} from './create-server.js';
 import {createEventsSocket, type EventsSocketOptions} from './events-socket.js';
 import {peerCheckFor, peerUserUnsupported} from './peer-user.js';
 
@@ -73,12 +73,17 @@ function closeServer(server: Server): Promise<void> {
 // No IPv6 on this machine (a container, ipv6.disable=1): 127.0.0.1 alone is fine.
 const noIpv6 = new Set(['EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EINVAL']);
 
-export async function listenServer(handler: RequestHandler, deps: ListenDeps): Promise<ListenResult> {
+export async function listenServer(app: LocalApiApp, deps: ListenDeps): Promise<ListenResult> {
 	// The same check createServer and the events socket use (one per config): it learns of each
 	// connection as it is accepted, so connections that arrive together share one /proc read.
-	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config);
+	const peerCheck = deps.peerCheck ?? peerCheckFor(deps.config());
+	const handler = app.callback();
 	const make = () => {
 		const server = createHttpServer({requestTimeout: 15_000, headersTimeout: 10_000}, handler);
+		// The same-user check reads /proc asynchronously, so a client that half-closes right after
+		// its request (`nc -N`, `socket.end(request)`) is seen to end before it is answered. Node
+		// would then close the socket at once; keep it open for the answer, then close it.
+		(server as Server & {httpAllowHalfOpen: boolean}).httpAllowHalfOpen = true;
 		if (peerCheck.accepted) server.on('connection', peerCheck.accepted);
 		server.keepAliveTimeout = 5000;
 		// Node's default answer to a malformed request (400, close) is right; only keep it quiet.
@@ -111,7 +116,7 @@ export async function listenServer(handler: RequestHandler, deps: ListenDeps): P
 		for (const server of servers) server.on('upgrade', events.handleUpgrade);
 		deps.activity.add('info', 'server', `Local API on http://localhost:${port}/cgi-bin/ (${v6 ? '127.0.0.1 and ::1' : '127.0.0.1'})`);
 		// Fail closed, loudly: say once why every connection will be refused, and how to fix it.
-		const unsupported = deps.peerCheck ? null : peerUserUnsupported(deps.config);
+		const unsupported = deps.peerCheck ? null : peerUserUnsupported(deps.config());
 		if (unsupported) deps.activity.add('warn', 'server', `Local API: ${unsupported}`);
 		let closing: Promise<void> | null = null;
 		return {

@@ -89,6 +89,10 @@ export function renderStatusPage(status: StatusJson): string {
 			row('Group', call.groupId),
 			row('Started', time(call.startedAt)),
 			row('Answered', time(call.answeredAt)),
+			row('On hold', call.held ? 'yes' : 'no'),
+			row('Muted', call.muted ? 'yes' : 'no'),
+			row('Consult', call.consult ? `${call.consult.target} (${call.consult.state})` : null),
+			row('Three-way call', call.conferenced ? 'yes' : 'no'),
 		);
 	} else {
 		rows.push(row('Call', null));

@@ -17,15 +17,16 @@
 //   connections: a new connection may come from someone else on a reused port.
 // - Cost: the kernel builds /proc/net/tcp by walking its whole established-connection hash
 //   table (262,144 buckets on a 2-CPU VM), about 1-6 ms per read however few sockets there
-//   are, and far more while the machine is busy with TCP. The read is synchronous on purpose:
-//   an asynchronous one (thread pool) would make the first request of each connection wait a
-//   macrotask, and Node's HTTP server drops the answer to a client that half-closes after its
-//   request (`nc -N`, `socket.end(request)`). A keep-alive request pays nothing.
-// - Connections that arrive together share one read: a browser opens several at once, and each
-//   read blocks the event loop (the TUI too). A table read *after* a connection was accepted
-//   lists its peer's live socket, so its answer holds for that connection; a read from before
-//   the accept is never used, as the ports may then have belonged to an earlier connection.
+//   are, and far more while the machine is busy with TCP. So the read is asynchronous (the
+//   thread pool does it): the event loop, and the TUI with it, never waits for the kernel.
+//   listen.ts keeps a half-closed client's socket open for the answer meanwhile. A keep-alive
+//   request pays nothing.
+// - Connections that arrive together share one read: a browser opens several at once. A table
+//   read *started after* a connection was accepted lists its peer's live socket, so its answer
+//   holds for that connection; a read started before the accept is never used for it, even if
+//   it finishes after, as the ports may then have belonged to an earlier connection.
 import {readFileSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import {endianness} from 'node:os';
 import type {Socket} from 'node:net';
 import type {Config} from '../config/schema.js';
@@ -171,9 +172,12 @@ export interface PeerUserOptions {
 	/** ctidesk's own uid; null where the platform has none (Windows). */
 	ownUid: number | null;
 	allowRoot: boolean;
-	/** Reads a /proc file; throws when it is missing (tests pass captured text). */
-	readTable?: (path: string) => string;
+	/** Reads a /proc file; rejects when it is missing (tests pass captured text). */
+	readTable?: ReadTable;
 }
+
+/** Reads one /proc table; throws or rejects when it is missing. */
+export type ReadTable = (path: string) => string | Promise<string>;
 
 /** Ways a lookup can end, before they become a Verdict (tests read these). */
 export type PeerLookup =
@@ -181,10 +185,11 @@ export type PeerLookup =
 	| {kind: 'unknown'; reason: string}
 	| {kind: 'unsupported'; reason: string};
 
-const readProc = (path: string) => readFileSync(path, 'latin1');
+const readProc = (path: string) => readFile(path, 'latin1');
+const readProcNow = (path: string) => readFileSync(path, 'latin1');
 
 /** Who owns the client end of `socket`. */
-export function lookupPeerUid(socket: Pick<Socket, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>, readTable = readProc): PeerLookup {
+export async function lookupPeerUid(socket: Pick<Socket, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>, readTable: ReadTable = readProc): Promise<PeerLookup> {
 	const {remoteAddress, remotePort, localAddress, localPort} = socket;
 	if (!remoteAddress || remotePort === undefined || !localAddress || localPort === undefined) {
 		return {kind: 'unknown', reason: 'the connection has no addresses (already closed)'};
@@ -199,7 +204,7 @@ export function lookupPeerUid(socket: Pick<Socket, 'remoteAddress' | 'remotePort
 	for (const [path, family] of tables) {
 		let text: string;
 		try {
-			text = readTable(path);
+			text = await readTable(path);
 		} catch {
 			continue;
 		}
@@ -220,47 +225,53 @@ const tableKeepMs = 2000;
 
 /**
  * The same-user rule as a PeerCheck for guard.ts: one lookup per connection, and one table read
- * for all the connections accepted before it (`accepted` must be told of each; listen.ts does).
+ * for all the connections accepted before it started (`accepted` must be told of each; listen.ts does).
  */
 export function createPeerUserCheck({ownUid, allowRoot, readTable = readProc}: PeerUserOptions): PeerCheck {
-	const verdicts = new WeakMap<object, Verdict>();
-	/** For each accepted connection, how many table reads had been made when it was accepted. */
-	const readsAtAccept = new WeakMap<object, number>();
-	let reads = 0;
-	/** The latest read of each table, numbered; dropped after tableKeepMs. */
-	const latest = new Map<string, {text: string; number: number}>();
+	const verdicts = new WeakMap<object, Promise<Verdict>>();
+	/** For each accepted connection, how many table reads had been started when it was accepted. */
+	const startedAtAccept = new WeakMap<object, number>();
+	let started = 0;
+	/** The latest read of each table (perhaps still running), numbered in the order they started. */
+	const latest = new Map<string, {number: number; text: Promise<string>}>();
 	let forget: NodeJS.Timeout | undefined;
 
-	function freshTable(path: string): string {
-		const text = readTable(path);
-		reads += 1;
-		latest.set(path, {text, number: reads});
+	/** The text of `path` from a read started after read number `after`: shared, or a new one. */
+	function tableAfter(path: string, after: number): Promise<string> {
+		const shared = latest.get(path);
+		if (shared && shared.number > after) return shared.text;
+		started += 1;
+		const read = {number: started, text: Promise.resolve().then(() => readTable(path))};
+		latest.set(path, read);
+		// A failed read (no /proc) is not kept: the next connection tries again.
+		read.text.catch(() => {
+			if (latest.get(path) === read) latest.delete(path);
+		});
 		clearTimeout(forget);
 		forget = setTimeout(() => latest.clear(), tableKeepMs).unref();
-		return text;
+		return read.text;
 	}
 
-	/** The peer's uid from reads made after this connection was accepted, or null. */
-	function sharedLookup(socket: Socket): PeerLookup | null {
-		const before = readsAtAccept.get(socket);
-		if (before === undefined || latest.size === 0) return null;
-		const lookup = lookupPeerUid(socket, (path) => {
-			const table = latest.get(path);
-			if (!table || table.number <= before) throw new Error('no read since the accept');
-			return table.text;
-		});
-		return lookup.kind === 'uid' ? lookup : null;
+	async function lookup(socket: Socket): Promise<PeerLookup> {
+		// Checked without `accepted` (a test, another server): only a read started now will do.
+		const after = startedAtAccept.get(socket) ?? started;
+		const shared = await lookupPeerUid(socket, (path) => tableAfter(path, after));
+		if (shared.kind === 'uid') return shared;
+		// Not in a shared read (or no uid in it): look once more, in a read of its own.
+		const now = started;
+		return lookupPeerUid(socket, (path) => tableAfter(path, now));
 	}
 
 	const check: PeerCheck = function guardPeerUser(socket) {
-		const known = verdicts.get(socket);
-		if (known) return known;
-		const verdict = decide(sharedLookup(socket) ?? lookupPeerUid(socket, freshTable), ownUid, allowRoot);
-		verdicts.set(socket, verdict);
+		let verdict = verdicts.get(socket);
+		if (!verdict) {
+			verdict = lookup(socket).then((found) => decide(found, ownUid, allowRoot));
+			verdicts.set(socket, verdict);
+		}
 		return verdict;
 	};
 	check.accepted = (socket) => {
-		readsAtAccept.set(socket, reads);
+		startedAtAccept.set(socket, started);
 	};
 	return check;
 }
@@ -283,7 +294,7 @@ export function decide(lookup: PeerLookup, ownUid: number | null, allowRoot: boo
 	return forbid(`This ctidesk belongs to another user (uid ${ownUid}): only that user may drive the agent.`);
 }
 
-const allowAll: PeerCheck = () => ({ok: true});
+const allowAll: PeerCheck = async () => ({ok: true});
 
 const checks = new WeakMap<object, PeerCheck>();
 
@@ -302,7 +313,7 @@ export function peerCheckFor(config: Pick<Config, 'server'>): PeerCheck {
 }
 
 /** Why the same-user rule cannot work here (to say once at start), or null when it can. */
-export function peerUserUnsupported(config: Pick<Config, 'server'>, readTable = readProc): string | null {
+export function peerUserUnsupported(config: Pick<Config, 'server'>, readTable: (path: string) => string = readProcNow): string | null {
 	if (!config.server.sameUserOnly) return null;
 	if (process.getuid === undefined) return `the same-user check needs user ids, which this system lacks: every connection is refused. ${singleUserHint}`;
 	try {

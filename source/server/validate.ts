@@ -151,6 +151,15 @@ export function parseMode(value: string | undefined): Parsed<TransferMode> {
 	return {ok: false, message: 'Parameter mode must be blind or consult.'};
 }
 
+export type TransferAction = 'complete' | 'cancel' | 'conference';
+
+/** transfer.cgi's `action`: absent (null) keeps the seed's meaning, transfer to `number`. */
+export function parseTransferAction(value: string | undefined): Parsed<TransferAction | null> {
+	if (value === undefined || value === '') return {ok: true, value: null};
+	if (value === 'complete' || value === 'cancel' || value === 'conference') return {ok: true, value};
+	return {ok: false, message: 'Parameter action must be complete, cancel or conference.'};
+}
+
 /** hold.cgi's `on`: absent means toggle. */
 export function parseOn(value: string | undefined): Parsed<boolean | null> {
 	if (value === undefined || value === '') return {ok: true, value: null};

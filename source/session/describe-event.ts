@@ -1,5 +1,5 @@
 // One readable line per session event, for the Events tab, headless stdout and the log file.
-import type {SessionEvent, SessionState} from '../core/types.js';
+import type {ReconcileChange, SessionEvent, SessionState} from '../core/types.js';
 
 export function describeEvent(event: SessionEvent, next: SessionState): string | null {
 	switch (event.type) {
@@ -26,7 +26,7 @@ export function describeEvent(event: SessionEvent, next: SessionState): string |
 		case 'consult-answered':
 			return 'Consult answered';
 		case 'consult-ended':
-			return 'Consult ended';
+			return event.reason ? `Consult ended: ${event.reason}` : 'Consult ended';
 		case 'call-transferred':
 			return `Transferred (${event.mode}) to ${event.target}`;
 		case 'call-ended': {
@@ -48,8 +48,25 @@ export function describeEvent(event: SessionEvent, next: SessionState): string |
 		case 'wrap-up-started':
 			return 'Wrap-up started';
 		case 'wrap-up-ended':
-			return 'Wrap-up ended';
+			return event.expired
+				? 'Wrap-up ended: its time ran out while the PBX was unreachable'
+				: 'Wrap-up ended';
+		case 'pbx-reconciled':
+			return `Reconciled with the PBX: ${event.changes.map(describeChange).join('; ')}`;
 		case 'queue-changed':
 			return null; // too frequent for the log; the Queue tab shows it
+	}
+}
+
+function describeChange(change: ReconcileChange): string {
+	switch (change.what) {
+		case 'member-added':
+			return `re-added to ${change.queue}${change.paused ? `, paused${change.reason ? ` (${change.reason})` : ''}` : ', ready'}`;
+		case 'member-paused':
+			return `paused again in ${change.queue}${change.reason ? ` (${change.reason})` : ''}`;
+		case 'member-unpaused':
+			return `unpaused in ${change.queue}`;
+		case 'call-adopted':
+			return `took over the call with ${change.number || 'an unknown number'} already up`;
 	}
 }

@@ -2,15 +2,19 @@
 // through check() and the driver, and tells subscribers. Everything with side effects
 // (pops, history, the WebSocket stream) subscribes to onEvent(event, prev, next).
 import {randomBytes} from 'node:crypto';
-import type {Capabilities, Clock, Driver, TimerHandle} from '../cti/driver.js';
+import type {Driver} from '../cti/driver.js';
 import {check} from '../core/commands.js';
 import {createInitialState, reduce} from '../core/session.js';
 import type {
 	AgentIdentity,
 	CallRecord,
+	Capabilities,
+	Clock,
+	TimerHandle,
 	Command,
 	DriverEvent,
 	Presence,
+	PresenceIntent,
 	Result,
 	SessionEvent,
 	SessionState,
@@ -33,6 +37,12 @@ export interface SessionStore {
 	/** Events after `seq` still in the replay buffer, or null when some were already dropped. */
 	eventsSince(seq: number): SessionEvent[] | null;
 	readonly capabilities: Capabilities;
+	/**
+	 * The desk is going away with no one at it (its terminal closed): stop the PBX offering calls.
+	 * 'pause' pauses the agent with reason "desk closed"; 'logout' logs out when no call is up.
+	 * A call that is up is never dropped: it stays up on the PBX (then 'logout' pauses too).
+	 */
+	leaveDesk(mode: 'pause' | 'logout'): Promise<Result>;
 	start(): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -42,8 +52,8 @@ export interface SessionStoreOptions {
 	clock: Clock;
 	/** Checks a user's password (or login token) against the agent directory. */
 	authenticate(user: string, secret: string): AgentIdentity | null;
-	/** Seconds of wrap-up after an answered call; 0 for none. */
-	wrapUpSeconds: number;
+	/** Seconds of wrap-up after an answered call; 0 for none. A getter reads the saved settings at each call. */
+	wrapUpSeconds: number | (() => number);
 	/** Next seed-format call id (persisted by the caller so ids stay unique across restarts). */
 	allocateCallId(now: number, pbxCallId: string): string;
 	/** The call with this PBX handle ended (lets the allocator forget it). */
@@ -57,10 +67,14 @@ export interface SessionStoreOptions {
 	onError?: (error: unknown) => void;
 }
 
+/** The pause reason a supervisor sees in the PBX when a desk's terminal went away. */
+export const deskClosedReason = 'desk closed';
+
 const defaultSid = () => randomBytes(16).toString('hex').toUpperCase();
 
 export function createSessionStore(options: SessionStoreOptions): SessionStore {
 	const {driver, clock} = options;
+	const wrapUpSeconds = () => (typeof options.wrapUpSeconds === 'function' ? options.wrapUpSeconds() : options.wrapUpSeconds);
 	let state = createInitialState(driver.name, clock.now(), options.recentCalls);
 	let seq = 0;
 	const ring = createEventRing(options.replayLimit ?? 10_000);
@@ -90,6 +104,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		state = reduce(state, event);
 		if (state.seq !== event.seq) state = {...state, seq: event.seq};
 		ring.push(event);
+		if (previous.agent !== state.agent) driver.setIntent?.(intentOf(state));
 		// A failing listener (pops, history, a render) must not stop the others or the session,
 		// nor make the driver's event delivery or the running command throw.
 		for (const listener of eventListeners) {
@@ -112,7 +127,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		if (event.type === 'call-offered' || event.type === 'call-dialing') {
 			if (state.call) return; // one call at a time: not ours to show
 			seq += 1;
-			dispatch(Object.assign({}, event, {seq, callId: options.allocateCallId(event.at, event.pbxCallId)}));
+			const callId = event.callId ?? options.allocateCallId(event.at, event.pbxCallId);
+			dispatch(Object.assign({}, event, {seq, callId}));
 			interruptWrapUp(event.at);
 			return;
 		}
@@ -124,7 +140,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		const reasonBefore = state.agent.reason;
 		seq += 1;
 		// Object.assign, not a spread: `{...event, seq}` over the many event shapes takes V8's slow
-		// path, ~1 µs an event (bench/cgi-throughput.mjs); the copy has the same fields in the same order.
+		// path, ~1 µs an event (bench/cgi-latency.mjs); the copy has the same fields in the same order.
 		dispatch(Object.assign({}, event, {seq}));
 		if (event.type === 'call-ended' && wasAnswered !== null) {
 			options.releaseCallId?.(event.pbxCallId);
@@ -134,7 +150,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 				// Back to where the agent was before the call, or before the wrap-up it interrupted.
 				const returnTo = resume ? resume.returnTo : presenceBefore;
 				const returnReason = resume ? resume.returnReason : reasonBefore;
-				startWrapUp(returnTo, returnReason, options.wrapUpSeconds * 1000);
+				startWrapUp(returnTo, returnReason, wrapUpSeconds() * 1000);
 			} else if (resume) {
 				// An unanswered call placed from wrap-up: finish the after-call work it cut short.
 				startWrapUp(resume.returnTo, resume.returnReason, Math.max(1000, resume.remainingMs));
@@ -144,6 +160,32 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			clearWrapUpTimer();
 			interrupted = null;
 		}
+		if (event.type === 'connection-changed' && event.connected) void enqueue(reconcileWrapUp);
+	}
+
+	/**
+	 * After a (re)connect: a wrap-up whose time ran out while the PBX was unreachable ends now, as
+	 * if its timer had fired (that timer's setReady was refused); one still running keeps its timer.
+	 */
+	async function reconcileWrapUp(): Promise<Result> {
+		const wrapUp = state.agent.wrapUp;
+		if (!wrapUp || wrapUp.until === null) return ok;
+		if (wrapUp.until > clock.now()) {
+			if (wrapUpTimer === null) {
+				wrapUpTimer = clock.setTimeout(() => {
+					wrapUpTimer = null;
+					void enqueue(() => endWrapUp(null));
+				}, wrapUp.until - clock.now());
+			}
+			return ok;
+		}
+		return endWrapUp(null, true);
+	}
+
+	/** What the agent wants the PBX to show now: wrap-up pauses, else the last presence. */
+	function intentOf(current: SessionState): PresenceIntent {
+		if (current.agent.wrapUp) return {paused: true, reason: 'wrap-up'};
+		return {paused: current.agent.presence !== 'ready', reason: current.agent.reason};
 	}
 
 	/** A call started during wrap-up: end it now (its time counts until here) and remember where it was going. */
@@ -154,14 +196,14 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		interrupted = {
 			returnTo: wrapUp.returnTo,
 			returnReason: wrapUp.returnReason,
-			remainingMs: wrapUp.until === null ? options.wrapUpSeconds * 1000 : wrapUp.until - at,
+			remainingMs: wrapUp.until === null ? wrapUpSeconds() * 1000 : wrapUp.until - at,
 		};
 		seq += 1;
 		dispatch({type: 'wrap-up-ended', at, seq});
 	}
 
 	function startWrapUp(returnTo: Presence, returnReason: string | null, durationMs: number) {
-		if (stopping || options.wrapUpSeconds <= 0 || state.agent.presence === 'logged-out') return;
+		if (stopping || wrapUpSeconds() <= 0 || state.agent.presence === 'logged-out') return;
 		clearWrapUpTimer();
 		const at = clock.now();
 		const until = at + durationMs;
@@ -183,6 +225,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 	/** Ends wrap-up: back to where the agent was before the call, or to `to` when the agent chose. */
 	async function endWrapUp(
 		to: {presence: 'ready'} | {presence: 'not-ready'; reason: string} | null,
+		expired = false,
 	): Promise<Result> {
 		const wrapUp = state.agent.wrapUp;
 		if (!wrapUp) return ok;
@@ -200,7 +243,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		// the ACD keeps them paused and pressing ready again can finish it.
 		if (!result.ok || !state.agent.wrapUp) return result;
 		seq += 1;
-		dispatch({type: 'wrap-up-ended', at: clock.now(), seq});
+		dispatch({type: 'wrap-up-ended', at: clock.now(), seq, ...(expired ? {expired} : {})});
 		return result;
 	}
 
@@ -243,7 +286,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			case 'answer':
 				return driver.answer();
 			case 'hangup':
-				return driver.hangup();
+				// During a consult, hanging up ends the consult leg and returns to the customer:
+				// the held customer is never dropped by it (the keys and hangup.cgi share this).
+				return state.call?.consult ? driver.cancelTransfer() : driver.hangup();
 			case 'hold':
 				return driver.hold();
 			case 'unhold':
@@ -267,7 +312,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 			case 'unmute':
 				return driver.unmute();
 			case 'disposition': {
-				const record = state.recentCalls[0]!;
+				// check() made sure the call is among the recent ones.
+				const record =
+					state.recentCalls.find((item) => item.callId === command.callId) ?? state.recentCalls[0]!;
 				seq += 1;
 				dispatch({
 					type: 'disposition-set',
@@ -294,6 +341,13 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 		},
 		run: (command) => enqueue(() => execute(command)),
 		eventsSince: (since) => ring.since(since),
+		leaveDesk: (mode) =>
+			enqueue(async () => {
+				if (state.agent.presence === 'logged-out') return ok;
+				clearWrapUpTimer();
+				if (mode === 'logout' && !state.call) return driver.logout();
+				return driver.setNotReady(deskClosedReason);
+			}),
 		get capabilities() {
 			return driver.capabilities;
 		},

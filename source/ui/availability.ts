@@ -48,6 +48,8 @@ export function availability(
 			};
 		case 'inject':
 			return {enabled: capabilities.injectCall, hidden: !capabilities.injectCall};
+		case 'code':
+			return {enabled: state.recentCalls.length > 0, hidden: false};
 		case 'settings':
 		case 'help':
 		case 'quit':

@@ -20,6 +20,7 @@ export type UiAction =
 	| 'detach'
 	| 'command'
 	| 'pops'
+	| 'code'
 	| 'redraw';
 
 export interface KeyBinding {
@@ -49,6 +50,7 @@ export const defaultKeymap: readonly KeyBinding[] = [
 	{action: 'detach', key: 'ctrl+d', label: 'action.detach', toolbar: false},
 	{action: 'command', key: ':', label: 'action.command', toolbar: false},
 	{action: 'pops', key: 'ctrl+o', label: 'action.reopenPop', toolbar: false},
+	{action: 'code', key: 'c', label: 'action.code', toolbar: false},
 ];
 
 export const uiActions: readonly UiAction[] = defaultKeymap.map((binding) => binding.action);

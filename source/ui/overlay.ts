@@ -11,7 +11,8 @@ export type Overlay =
 	| {kind: 'consult-action'; selected: number}
 	| {kind: 'away'; selected: number}
 	| {kind: 'help'}
-	| {kind: 'quit'}
+	/** `callUp`: a call is up, and quitting stops following it (it stays up on the phone). */
+	| {kind: 'quit'; callUp?: boolean}
 	| {kind: 'quit-attached'}
 	| {
 			kind: 'command';
@@ -21,8 +22,21 @@ export type Overlay =
 			completionIndex: number;
 			historyIndex: number | null;
 	  }
-	| {kind: 'disposition'; selected: number}
-	| {kind: 'disposition-note'; code: string; value: string; error: string | null}
+	/**
+	 * Coding a finished call (any recent one): ↑/↓ picks the code, typing writes the note. Opened
+	 * on purpose (c, or Enter on a History row), never by itself. `fromWrapUp`: closes when the
+	 * wrap-up ends.
+	 */
+	| {
+			kind: 'code';
+			callId: string;
+			number: string;
+			selected: number;
+			value: string;
+			fromWrapUp: boolean;
+			error: string | null;
+	  }
+	| {kind: 'reconnect'; file: string}
 	| {kind: 'admin-new'; value: string; first: string | null; error: string | null}
 	| {kind: 'admin-password'; value: string; error: string | null}
 	| {
@@ -31,6 +45,10 @@ export type Overlay =
 			selected: number;
 			editing: string | null;
 			message: string | null;
+			/** Edited and not saved yet. */
+			dirty: boolean;
+			/** Esc with unsaved edits: asking whether to drop them. */
+			confirmDiscard: boolean;
 	  };
 
 export type TextOverlay = Extract<Overlay, {value: string}>;
@@ -46,6 +64,7 @@ export function editText(
 	input: string,
 	key: Key,
 	accept: (character: string) => boolean,
+	max = maxInput,
 ): string | null {
 	if (key.backspace || key.delete) return value.slice(0, -1);
 	if (key.ctrl && input === 'u') return '';
@@ -55,7 +74,7 @@ export function editText(
 	// Pasted text arrives as one chunk: keep the characters that fit.
 	const added = [...input].filter((character) => accept(character)).join('');
 	if (!added) return value;
-	return (value + added).slice(0, maxInput);
+	return [...(value + added)].slice(0, max).join('');
 }
 
 export const printable = (character: string) => character >= ' ' && character !== '\u007f';

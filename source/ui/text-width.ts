@@ -21,3 +21,24 @@ function isWide(code: number): boolean {
 		(code >= 0x20000 && code <= 0x3fffd)
 	);
 }
+
+/** Cuts `text` to `width` columns (ending in "…" when cut). */
+export function truncateToWidth(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (displayWidth(text) <= width) return text;
+	let out = '';
+	let used = 0;
+	for (const character of text) {
+		const characterWidth = isWide(character.codePointAt(0)!) ? 2 : 1;
+		if (used + characterWidth > width - 1) break;
+		out += character;
+		used += characterWidth;
+	}
+	return out + '…';
+}
+
+/** `text` cut or padded with spaces to exactly `width` columns. */
+export function fitToWidth(text: string, width: number): string {
+	const cut = truncateToWidth(text, width);
+	return cut + ' '.repeat(Math.max(0, width - displayWidth(cut)));
+}

@@ -78,7 +78,7 @@ describe.skipIf(chromiumPath === null)(
 			const sid = app.store.getSnapshot().agent.sid!;
 			await expect
 				.poll(tabUrls, waitLong)
-				.toEqual([`${crm.origin}/home?user=101&sid=${sid}`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
+				.toEqual([`${crm.origin}/home?user=001&sid=${sid}`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
 		});
 
 		it('retries a hidden ring pop the CRM sends to its login page, telling the agent, and delivers it with the session cookie once the agent logs in to the CRM in the main window', async () => {
@@ -150,7 +150,7 @@ describe.skipIf(chromiumPath === null)(
 			const sid = app.store.getSnapshot().agent.sid!;
 			await expect
 				.poll(tabUrls, waitLong)
-				.toEqual([`${crm.origin}/home?user=101&sid=${sid}`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
+				.toEqual([`${crm.origin}/home?user=001&sid=${sid}`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
 		});
 
 		it("lets login.cgi's redirect land in the main window's first tab, the links after it", async () => {

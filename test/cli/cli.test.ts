@@ -87,6 +87,16 @@ describe('the ctidesk command', () => {
 		expect(result.stderr).toContain('--port');
 	});
 
+	it('names a mistyped flag and the one probably meant, not Node\'s raw parser text', () => {
+		const env = dirs();
+		const run = (flag: string) =>
+			spawnSync(process.execPath, [cli, flag, '1'], {encoding: 'utf8', env: {...process.env, ...env}});
+		const typo = run('--prot');
+		expect(typo.status).toBe(2);
+		expect(typo.stderr).toBe('ctidesk: unknown option --prot; did you mean --port? see ctidesk --help\n');
+		expect(run('--zzzz').stderr).toBe('ctidesk: unknown option --zzzz; see ctidesk --help\n');
+	});
+
 	it('runs headless when stdin is not a terminal, logging to stdout, and exits 0 on SIGTERM', async () => {
 		const env = dirs();
 		const port = await freePort();
@@ -113,7 +123,35 @@ describe('the ctidesk command', () => {
 			);
 			expect(output).toContain('\u001B[?1049h');
 			expect(output).toContain('[l]Login');
-			expect(output).toContain('Call | Queue');
+			expect(output).toContain('LOGGED OUT');
+			expect(output).toContain('╭─ Call ');
 		},
 	);
+});
+
+describe('ctidesk set-admin-password', () => {
+	it('sets the admin password from stdin in the config file, changing nothing else', () => {
+		const env = dirs();
+		const file = join(env.root, 'ctidesk.json');
+		writeFileSync(file, '{"language": "zh-CN"}\n');
+		const result = spawnSync(process.execPath, [cli, 'set-admin-password', '--config', file], {
+			env: {...process.env, ...env},
+			input: 'install3r\n',
+		});
+		expect(result.stderr.toString()).toBe('');
+		expect(result.status).toBe(0);
+		const saved = JSON.parse(readFileSync(file, 'utf8')) as {language: string; admin: {passwordHash: string}; server: {port: number}};
+		expect(saved.language).toBe('zh-CN');
+		expect(saved.admin.passwordHash).toMatch(/^scrypt\$/);
+	});
+
+	it('refuses a password shorter than 4 characters and leaves the file alone', () => {
+		const env = dirs();
+		const file = join(env.root, 'ctidesk.json');
+		writeFileSync(file, '{}\n');
+		const result = spawnSync(process.execPath, [cli, 'set-admin-password', '--config', file], {env: {...process.env, ...env}, input: 'abc'});
+		expect(result.status).toBe(2);
+		expect(result.stderr.toString()).toContain('at least 4 characters');
+		expect(readFileSync(file, 'utf8')).toBe('{}\n');
+	});
 });

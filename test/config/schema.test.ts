@@ -75,6 +75,9 @@ describe('defaults', () => {
 			language: 'en',
 			keys: {},
 			logoutOnExit: true,
+			onTerminalLost: 'pause',
+			ring: {bell: true, notify: true, title: true},
+			labels: {},
 			log: {level: 'info'},
 			admin: {passwordHash: null},
 		});
@@ -98,6 +101,16 @@ describe('defaults', () => {
 });
 
 describe('partial config', () => {
+	it('takes queues as names or as {name, groupId}, and pauses on a lost terminal by default', () => {
+		const result = parseConfig({
+			pbx: {asterisk: {queues: ['sales', {name: 'support', groupId: '1'}]}},
+		});
+		expect(result.ok).toBe(true);
+		if (!result.ok) return;
+		expect(result.config.pbx.asterisk.queues).toEqual(['sales', {name: 'support', groupId: '1'}]);
+		expect(result.config.onTerminalLost).toBe('pause');
+	});
+
 	it('merges over the defaults at any depth', () => {
 		const result = parseConfig({
 			pbx: {asterisk: {host: 'pbx.example.com'}},
@@ -176,6 +189,16 @@ describe('bad values', () => {
 			'port fractional',
 			{pbx: {asterisk: {port: 50.5}}},
 			'config.json: pbx.asterisk.port = 50.5 — must be an integer from 1 to 65535',
+		],
+		[
+			'queue neither a name nor {name, groupId}',
+			{pbx: {asterisk: {queues: [{name: 'support'}]}}},
+			'config.json: pbx.asterisk.queues[0] = {"name":"support"} — must be a queue name like "support" or {"name": "support", "groupId": "1"}',
+		],
+		[
+			'onTerminalLost unknown',
+			{onTerminalLost: 'hangup'},
+			'config.json: onTerminalLost = "hangup" — must be one of "pause", "logout"',
 		],
 		[
 			'driver unknown',
@@ -393,6 +416,23 @@ describe('formatConfigError', () => {
 		expect(formatConfigError(result.error)).toBe(
 			'server.port — must be an integer from 1 to 65535',
 		);
+	});
+});
+
+describe('the screen keys: ring and labels', () => {
+	it('rings with bell, notification and title by default; each can be turned off', () => {
+		expect(defaultConfig().ring).toEqual({bell: true, notify: true, title: true});
+		const result = validateConfig({ring: {notify: false}});
+		expect(result.ok && result.config.ring).toEqual({bell: true, notify: false, title: true});
+	});
+
+	it('takes labels per language for reason and code ids, and names a bad one', () => {
+		const good = validateConfig({labels: {'zh-CN': {lunch: '午饭'}}});
+		expect(good.ok && good.config.labels).toEqual({'zh-CN': {lunch: '午饭'}});
+		const bad = validateConfig({labels: {'zh-CN': {lunch: ''}}});
+		expect(bad.ok).toBe(false);
+		expect(!bad.ok && bad.message).toContain('labels.zh-CN.lunch = ""');
+		expect(validateConfig({labels: {fr: {}}}).ok).toBe(false);
 	});
 });
 

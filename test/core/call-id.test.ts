@@ -1,5 +1,10 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {formatCallIdTime, isCallId, nextCallId} from '../../source/core/call-id.js';
+import {
+	callIdFromPbxId,
+	formatCallIdTime,
+	isCallId,
+	nextCallId,
+} from '../../source/core/call-id.js';
 
 // Call ids use local time (like the original client). Node re-reads TZ whenever it is assigned,
 // so each test pins the zone it means and the file restores the worker's zone at the end.
@@ -47,7 +52,9 @@ describe('call ids: format', () => {
 
 	it('uses local time', () => {
 		expect(inZone('Asia/Shanghai', () => nextCallId(null, seedExample))).toBe('20091128181010001');
-		expect(inZone('America/New_York', () => nextCallId(null, seedExample))).toBe('20091128051010001');
+		expect(inZone('America/New_York', () => nextCallId(null, seedExample))).toBe(
+			'20091128051010001',
+		);
 	});
 
 	it('pads every field', () => {
@@ -70,7 +77,11 @@ describe('call ids: uniqueness', () => {
 		const first = nextCallId(null, seedExample);
 		const second = nextCallId(first, seedExample + 100);
 		const third = nextCallId(second, seedExample + 700);
-		expect([first, second, third]).toEqual(['20091128101010001', '20091128101010002', '20091128101010003']);
+		expect([first, second, third]).toEqual([
+			'20091128101010001',
+			'20091128101010002',
+			'20091128101010003',
+		]);
 	});
 
 	it('starts the sequence again in a new second', () => {
@@ -85,7 +96,8 @@ describe('call ids: uniqueness', () => {
 			ids.push(last);
 		}
 		expect(new Set(ids).size).toBe(ids.length);
-		for (let index = 1; index < ids.length; index += 1) expect(ids[index]! > ids[index - 1]!).toBe(true);
+		for (let index = 1; index < ids.length; index += 1)
+			expect(ids[index]! > ids[index - 1]!).toBe(true);
 		for (const id of ids) expectWellFormed(id);
 		expect(ids[999]).toBe('20091128101011001');
 	});
@@ -134,5 +146,40 @@ describe('call ids: uniqueness', () => {
 
 	it('ignores a last id that is not a call id', () => {
 		expect(nextCallId('garbage', seedExample)).toBe('20091128101010001');
+	});
+});
+
+describe('call ids derived from the PBX identity of a call', () => {
+	it.each([
+		// Asterisk Linkedid: <epoch seconds>.<channel counter>; the counter's last three digits.
+		['1795647030.0', 1795647030_000, '000'],
+		['1795647162.36', 1795647162_000, '036'],
+		['1796588207.1234', 1796588207_000, '234'],
+		// With asterisk.conf's systemname the id carries a prefix.
+		['pbx1-1796588207.17', 1796588207_000, '017'],
+		// ctidesk's own click-to-dial ids end in <epoch s>.<ms>.
+		['ctidesk-0a1b2c3d-1796588207.042', 1796588207_000, '042'],
+	])('%s → the local time of its second + %s', (linkedId, epochMs, digits) => {
+		const id = callIdFromPbxId(linkedId, 0);
+		expect(id).toBe(formatCallIdTime(epochMs) + digits);
+		expect(isCallId(id)).toBe(true);
+	});
+
+	it('gives every desk the same callid for one call, whenever each of them sees it', () => {
+		expect(callIdFromPbxId('1796588207.8', 1)).toBe(callIdFromPbxId('1796588207.8', 9e12));
+	});
+
+	it('gives calls of one second different callids while Asterisk made fewer than 1000 channels', () => {
+		const ids = new Set(
+			Array.from({length: 1000}, (_, counter) => callIdFromPbxId(`1796588207.${counter}`, 0)),
+		);
+		expect(ids.size).toBe(1000);
+	});
+
+	it('falls back to the given time and a stable hash for an id of another shape', () => {
+		const id = callIdFromPbxId('sim-17', 1796588207_000);
+		expect(id.slice(0, 14)).toBe(formatCallIdTime(1796588207_000));
+		expect(isCallId(id)).toBe(true);
+		expect(callIdFromPbxId('sim-17', 1796588207_000)).toBe(id);
 	});
 });

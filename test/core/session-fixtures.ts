@@ -1,4 +1,4 @@
-import type {Capabilities} from '../../source/cti/driver.js';
+import type {Capabilities} from '../../source/core/types.js';
 // Session states for the core tests, each reached through the reducer itself (never built by
 // hand), so a fixture cannot describe a state the reducer would not produce.
 import {createInitialState, reduce} from '../../source/core/session.js';

@@ -381,7 +381,7 @@ describe.skipIf(chromiumPath === null)(
 			expect(ofCall.map((record) => record.kind)).toEqual(['ring', 'answer', 'hangup']);
 		});
 
-		it('(e) logging in from ctidesk itself opens the home URL with user and sid', async () => {
+		it('(e) logging in from ctidesk itself opens the home URL with user (the empid) and sid', async () => {
 			// At start, before any login, the home URL was opened bare.
 			expect(opened[0]?.url).toBe(`${crmBase}/home?src=ctidesk`);
 			const before = opened.length;
@@ -394,13 +394,14 @@ describe.skipIf(chromiumPath === null)(
 			const sid = app.store.getSnapshot().agent.sid!;
 			expect(sid).toMatch(/^[0-9a-f]{32,}$/i);
 			const home = await waitForOpened((url) => url.startsWith(`${crmBase}/home?`), before);
-			expect(home.url).toBe(`${crmBase}/home?src=ctidesk&user=101&sid=${sid}`);
+			// `user` is the employee id (the original's "工号user", example user=001&sid=…).
+			expect(home.url).toBe(`${crmBase}/home?src=ctidesk&user=001&sid=${sid}`);
 			// The browser loaded it: the CRM recorded the sid, and sends a browser not signed in to
 			// the CRM to its login form, for that user.
 			const record = await waitForRecord((entry) => entry.seq > since && entry.kind === 'home');
 			expect(record.params).toEqual([
 				['src', 'ctidesk'],
-				['user', '101'],
+				['user', '001'],
 				['sid', sid],
 			]);
 			expect(record.browser).toBe(true);

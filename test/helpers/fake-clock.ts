@@ -1,5 +1,5 @@
 // A manual clock shared by core, simulator and UI tests: time moves only when a test says so.
-import type {Clock, TimerHandle} from '../../source/cti/driver.js';
+import type {Clock, TimerHandle} from '../../source/core/types.js';
 
 interface Timer {
 	id: number;

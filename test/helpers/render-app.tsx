@@ -10,6 +10,8 @@ import {act} from 'react';
 class FakeStdout extends EventEmitter {
 	isTTY = true;
 	frames: string[] = [];
+	/** Everything written that is not a frame: the ring's bell, notifications and title. */
+	sequences: string[] = [];
 	constructor(
 		public columns: number,
 		public rows: number,
@@ -18,6 +20,12 @@ class FakeStdout extends EventEmitter {
 	}
 
 	write = (frame: string) => {
+		// The ring writes a bell, OSC notifications and title sequences between frames.
+		const alerts = ['\u0007', '\u001B]', '\u001B[22;0t', '\u001B[23;0t', '\u001Bk', '\u001BP'];
+		if (alerts.some((start) => frame.startsWith(start))) {
+			this.sequences.push(frame);
+			return true;
+		}
 		// Ink also writes bare cursor show/hide sequences; only frames with content count.
 		if (stripVTControlCharacters(frame).trim() !== '') this.frames.push(frame);
 		return true;

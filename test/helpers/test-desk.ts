@@ -3,7 +3,7 @@
 import {createAuthenticator} from '../../source/session/authenticate.js';
 import {defaultConfig, type Config} from '../../source/config/schema.js';
 import {createSimDriver} from '../../source/cti/sim/sim-driver.js';
-import {createActivityLog} from '../../source/session/activity-log.js';
+import {createActivityLog, type ActivityLog} from '../../source/session/activity-log.js';
 import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
 import {createAdminSettings, deskSettings} from '../../source/desk.js';
 import {nextCallId} from '../../source/core/call-id.js';
@@ -21,6 +21,7 @@ export interface TestDesk {
 	clock: FakeClock;
 	config: Config;
 	opened: string[];
+	activity: ActivityLog;
 }
 
 export async function createTestDesk(
@@ -59,5 +60,5 @@ export async function createTestDesk(
 		mode: 'local',
 	};
 	await store.start();
-	return {desk, store, clock, config, opened};
+	return {desk, store, clock, config, opened, activity};
 }

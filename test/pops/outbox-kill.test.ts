@@ -3,9 +3,9 @@
 // everything the child had acknowledged as queued, resend nothing that had its 2xx, and resend
 // the one in-flight item at most once.
 import {spawn} from 'node:child_process';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {dirname, join} from 'node:path';
 import ts from 'typescript';
 import {afterEach, beforeEach, expect, it} from 'vitest';
 import {createOutbox, type Outbox} from '../../source/pops/outbox.js';
@@ -27,17 +27,19 @@ afterEach(async () => {
 
 /** The outbox as plain ESM for a child node process (type imports vanish; it needs only node:). */
 async function compileOutbox(into: string) {
-	for (const name of ['outbox', 'durable-file']) {
-		const source = await readFile(new URL(`../../source/pops/${name}.ts`, import.meta.url), 'utf8');
+	// The same folder layout as source/, so the outbox's relative imports resolve.
+	for (const name of ['pops/outbox', 'storage/atomic-write', 'storage/jsonl']) {
+		const source = await readFile(new URL(`../../source/${name}.ts`, import.meta.url), 'utf8');
 		const {outputText} = ts.transpileModule(source, {
 			compilerOptions: {module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true},
 		});
+		await mkdir(join(into, dirname(name)), {recursive: true});
 		await writeFile(join(into, `${name}.js`), outputText);
 	}
 	await writeFile(join(into, 'package.json'), '{"type": "module"}');
 	await writeFile(
 		join(into, 'child.js'),
-		`import {createOutbox} from './outbox.js';
+		`import {createOutbox} from './pops/outbox.js';
 const [dir, origin, count] = process.argv.slice(2);
 const clock = {now: () => Date.now(), setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle)};
 const outbox = await createOutbox({dir, clock, backoff: {initialMs: 50, maxMs: 200}});

@@ -177,10 +177,10 @@ function recordingLauncher(opened: Array<[string, URL]>, env: NodeJS.ProcessEnv)
 }
 
 describe('home URL', () => {
-	it('opens bare at start, then with user and sid after login', async () => {
+	it('opens bare at start, then with user (the employee id) and sid after login', async () => {
 		const h = await setup({ready: false});
 		const homes = h.opened.filter(([kind]) => kind === 'home').map(([, url]) => url.href);
-		expect(homes).toEqual(['http://crm.test/main?tab=calls', `http://crm.test/main?tab=calls&user=101&sid=${sids[0]}`]);
+		expect(homes).toEqual(['http://crm.test/main?tab=calls', `http://crm.test/main?tab=calls&user=001&sid=${sids[0]}`]);
 	});
 
 	it('uses the legacy agentid, user, password form with the login token when configured', async () => {

@@ -122,7 +122,7 @@ describe('buildPopUrl', () => {
 });
 
 describe('buildHomeUrl', () => {
-	const agent = {user: '101', agentId: '1', sid};
+	const agent = {user: '101', empId: '001', agentId: '1', sid};
 
 	it('is the configured URL, untouched, before login', () => {
 		expect(buildHomeUrl('http://crm.example.com/main?tab=1#top', null, {loginParams: 'sid', token: null})).toBe(
@@ -130,9 +130,9 @@ describe('buildHomeUrl', () => {
 		);
 	});
 
-	it('gets user and sid after login', () => {
+	it('gets user (the employee id, as the original: user=001&sid=…) and sid after login', () => {
 		expect(buildHomeUrl('http://crm.example.com/main?tab=1#top', agent, {loginParams: 'sid', token: 'TOKEN'})).toBe(
-			`http://crm.example.com/main?tab=1&user=101&sid=${sid}#top`,
+			`http://crm.example.com/main?tab=1&user=001&sid=${sid}#top`,
 		);
 	});
 
@@ -144,7 +144,7 @@ describe('buildHomeUrl', () => {
 	it('replaces a user parameter the home URL already has', () => {
 		const url = buildHomeUrl('http://crm/main?user=guest', agent, {loginParams: 'sid', token: null});
 		expect(pairs(url)).toEqual([
-			['user', '101'],
+			['user', '001'],
 			['sid', sid],
 		]);
 	});

@@ -1,8 +1,10 @@
 // Every route of the local API through real HTTP (fetch), over the real session and simulator.
+import {connect} from 'node:net';
+import {text} from 'node:stream/consumers';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {hashPassword, loginToken} from '../../source/config/password.js';
 import {toStatusJson} from '../../source/core/status.js';
-import {crmOrigin, loginReady, startHarness, testConfig, type Harness} from './server-harness.js';
+import {crmOrigin, loginReady, rawRequest, startHarness, testConfig, type Harness} from './server-harness.js';
 
 let h: Harness;
 
@@ -230,6 +232,106 @@ describe('transfer.cgi', () => {
 	});
 });
 
+describe('transfer.cgi?action= (finishing a consult)', () => {
+	beforeEach(async () => {
+		h = await startHarness();
+		await loginReady(h.store);
+	});
+	afterEach(() => h.close());
+
+	/** Talking to 139001, then consulting 2001 who answers after 3 s (the simulator's table). */
+	async function consulting({answered = true} = {}) {
+		await h.store.run({type: 'dial', number: '139001'});
+		h.clock.advance(3000);
+		expect((await getJson('/cgi-bin/transfer.cgi?number=2001&mode=consult')).status).toBe(200);
+		if (answered) h.clock.advance(3000);
+		expect(h.store.getSnapshot().call?.consult).toMatchObject({target: '2001', state: answered ? 'talking' : 'dialing'});
+	}
+
+	it('action=complete hands the customer to the consulted party', async () => {
+		await consulting();
+		const response = await getJson('/cgi-bin/transfer.cgi?action=complete');
+		expect(response).toMatchObject({status: 200, body: {ok: true, message: 'Transferred to 2001'}});
+		expect(h.store.getSnapshot().call).toBeNull();
+		expect(h.store.getSnapshot().recentCalls[0]).toMatchObject({transferTarget: '2001', transferMode: 'consult', endCause: 'transferred'});
+	});
+
+	it('action=cancel ends the consult leg and returns to the customer, also as a page with url=', async () => {
+		await consulting();
+		const response = await get(`/cgi-bin/transfer.cgi?action=cancel&url=${encodeURIComponent(crmPage)}`);
+		expect(response.status).toBe(302);
+		const call = h.store.getSnapshot().call;
+		expect(call).toMatchObject({number: '139001', consult: null, state: 'talking'});
+	});
+
+	it('action=conference makes a three-way call', async () => {
+		await consulting();
+		const response = await getJson('/cgi-bin/transfer.cgi?action=conference');
+		expect(response).toMatchObject({status: 200, body: {ok: true, message: 'Three-way call with 2001'}});
+		expect(h.store.getSnapshot().call).toMatchObject({conferenceWith: '2001', consult: null});
+		expect((await getJson('/cgi-bin/status.cgi')).body).toMatchObject({call: {conferenced: true, consult: null, held: false}});
+	});
+
+	it.each(['complete', 'cancel', 'conference'])('refuses action=%s with 409 when there is no consult, changing nothing', async (verb) => {
+		await h.store.run({type: 'dial', number: '139001'});
+		h.clock.advance(3000);
+		const before = h.store.getSnapshot();
+		const response = await get(`/cgi-bin/transfer.cgi?action=${verb}`);
+		expect(response.status).toBe(409);
+		expect(await response.text()).toMatch(/consult/i);
+		expect(h.store.getSnapshot()).toBe(before);
+	});
+
+	it('refuses to complete or conference before the consulted party answered, and cancels a ringing consult', async () => {
+		await consulting({answered: false});
+		expect((await getJson('/cgi-bin/transfer.cgi?action=complete')).status).toBe(409);
+		expect((await getJson('/cgi-bin/transfer.cgi?action=conference')).status).toBe(409);
+		expect(h.store.getSnapshot().call?.consult?.target).toBe('2001');
+		expect((await getJson('/cgi-bin/transfer.cgi?action=cancel')).status).toBe(200);
+		expect(h.store.getSnapshot().call).toMatchObject({number: '139001', consult: null});
+	});
+
+	it('refuses an unknown action, or an action with number or mode, with 400 before the session sees it', async () => {
+		await consulting();
+		const before = h.store.getSnapshot();
+		for (const query of ['action=merge', 'action=complete&number=2002', 'action=cancel&mode=blind', 'action=COMPLETE']) {
+			const response = await getJson(`/cgi-bin/transfer.cgi?${query}`);
+			expect(response, query).toMatchObject({status: 400, body: {ok: false, code: 'bad-input'}});
+		}
+		expect(h.store.getSnapshot()).toBe(before);
+	});
+
+	it('hangup.cgi during a consult ends the consult leg only: the held customer is never dropped', async () => {
+		await consulting();
+		const response = await getJson('/cgi-bin/hangup.cgi');
+		expect(response).toMatchObject({status: 200, body: {ok: true, message: 'Consult ended: back with the customer'}});
+		expect(h.store.getSnapshot().call).toMatchObject({number: '139001', consult: null, state: 'talking'});
+		expect(h.store.getSnapshot().recentCalls).toHaveLength(0);
+		// A second hangup ends the call with the customer, as always.
+		expect((await getJson('/cgi-bin/hangup.cgi')).body).toMatchObject({ok: true, message: 'Hung up'});
+		expect(h.store.getSnapshot().call).toBeNull();
+	});
+
+	it('status.cgi and its page show the consult, then hold and mute', async () => {
+		await consulting({answered: false});
+		const ringing = await getJson('/cgi-bin/status.cgi');
+		expect(ringing.body).toMatchObject({call: {number: '139001', held: true, muted: false, consult: {target: '2001', state: 'dialing'}, conferenced: false}});
+		h.clock.advance(3000);
+		expect((await getJson('/cgi-bin/status.cgi')).body).toMatchObject({call: {held: true, consult: {target: '2001', state: 'talking'}}});
+		const page = await (await get('/cgi-bin/status.cgi')).text();
+		expect(page).toContain('2001 (talking)');
+		await getJson('/cgi-bin/transfer.cgi?action=cancel');
+		expect((await getJson('/cgi-bin/status.cgi')).body).toMatchObject({call: {held: false, consult: null}});
+		await getJson('/cgi-bin/hold.cgi?on=1');
+		expect((await getJson('/cgi-bin/status.cgi')).body).toMatchObject({call: {held: true, muted: false, consult: null}});
+		await getJson('/cgi-bin/hold.cgi?on=0');
+		expect((await h.store.run({type: 'mute'})).ok).toBe(true);
+		const muted = await getJson('/cgi-bin/status.cgi');
+		expect(muted.body).toMatchObject({call: {held: false, muted: true}});
+		expect(muted.body).toEqual(toStatusJson(h.store.getSnapshot()));
+	});
+});
+
 describe('agent routes', () => {
 	beforeEach(async () => {
 		h = await startHarness();
@@ -313,5 +415,45 @@ describe('agent routes', () => {
 		const texts = h.activity.getEntries().filter((entry) => entry.source === 'server').map((entry) => entry.text);
 		expect(texts).toContain('/cgi-bin/ready.cgi → 409 Cannot go ready while logged out.');
 		expect(texts).toContain('/cgi-bin/call.cgi?number=139001&url= → 409 Log in before dialling.');
+	});
+});
+
+describe('routing', () => {
+	beforeEach(async () => {
+		h = await startHarness();
+	});
+	afterEach(() => h.close());
+
+	const statusOf = async (path: string) => (await rawRequest(h.port, path, {headers: {Accept: 'application/json'}})).status;
+
+	it('matches as CRM links were always served: any ASCII case, one optional trailing slash', async () => {
+		for (const path of ['/cgi-bin/status.cgi', '/CGI-BIN/Status.CGI', '/cgi-bin/status.cgi/']) {
+			expect(await statusOf(path), path).toBe(200);
+		}
+	});
+
+	it('answers 404 for anything else: extra slashes, escapes, look-alike paths', async () => {
+		for (const path of [
+			'/cgi-bin/status.cgi//',
+			'//cgi-bin/status.cgi',
+			'/cgi-bin//status.cgi',
+			'/cgi-bin/st%61tus.cgi',
+			'/cgi-bin/status%2Ecgi',
+			'/cgi-bin/status.cgi;x',
+			'/cgi-bin/./status.cgi',
+			'/cgi-bin/status.cgi/x',
+			'/cgi-bin/',
+			'/cgi-bin',
+			'/',
+		]) {
+			expect(await statusOf(path), path).toBe(404);
+		}
+	});
+
+	it('does not fold a non-ASCII look-alike into a route name (the Kelvin sign is not k)', async () => {
+		const socket = connect(h.port, '127.0.0.1');
+		socket.end(Buffer.from(`GET /cgi-bin/\u212Aall.cgi?number=1 HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nConnection: close\r\n\r\n`, 'utf8'));
+		const status = (await text(socket)).split('\r\n')[0];
+		expect(status).toMatch(/^HTTP\/1\.1 (400|404) /);
 	});
 });

@@ -338,7 +338,7 @@ describe('a fault in a guard', () => {
 	it('answers 500 on /cgi-bin, changes nothing, and keeps serving', async () => {
 		let broken = true;
 		const harness = await startHarness({
-			peerCheck: () => {
+			peerCheck: async () => {
 				if (broken) throw new Error('the peer table was unreadable');
 				return {ok: true};
 			},

@@ -85,7 +85,8 @@ describe('listenServer', () => {
 		await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
 		const port = (blocker.address() as {port: number}).port;
 		h = await startHarness();
-		const deps = {store: h.store, config: h.config, activity: h.activity};
+		const config = h.config;
+		const deps = {store: h.store, config: () => config, activity: h.activity};
 		const result = await listenServer(createServer(deps), {...deps, port});
 		expect(result.error).toMatchObject({code: 'EADDRINUSE'});
 		expect(result.error?.message).toContain(`Local API off: port ${port} is in use`);
@@ -96,7 +97,8 @@ describe('listenServer', () => {
 		'explains the privilege fixes when port 180 is refused',
 		async () => {
 			h = await startHarness();
-			const deps = {store: h.store, config: h.config, activity: h.activity};
+			const config = h.config;
+		const deps = {store: h.store, config: () => config, activity: h.activity};
 			const result = await listenServer(createServer(deps), {...deps, port: 180});
 			expect(result.error).toEqual(describeListenError('EACCES', 180));
 		},

@@ -48,7 +48,7 @@ const tables = (files: Record<string, string>) => (path: string) => {
 const socketFor = (remoteAddress: string, remotePort: number, localAddress: string, localPort: number) => ({remoteAddress, remotePort, localAddress, localPort});
 
 describe('reading /proc/net/tcp and tcp6', () => {
-	it('parses a line: addresses, ports, state, uid and inode', () => {
+	it('parses a line: addresses, ports, state, uid and inode', async () => {
 		expect(parseProcNetLine(tcp.split('\n')[3]!, true)).toEqual({
 			localAddress: '127.0.0.1',
 			localPort: 50000,
@@ -77,25 +77,25 @@ describe('reading /proc/net/tcp and tcp6', () => {
 		if (expected && family === 4) expect(decodeProcAddress(expected, little)).toBe(address.replace('::ffff:', ''));
 	});
 
-	it('finds the client end of a connection, skipping a time-wait leftover on the same ports', () => {
+	it('finds the client end of a connection, skipping a time-wait leftover on the same ports', async () => {
 		const entry = findSocketOwner(tcp, 4, {address: '127.0.0.1', port: 50000}, {address: '127.0.0.1', port: 180}, true);
 		expect(entry).toMatchObject({uid: 1000, inode: 99001, state: '01'});
 		// Our own end (local = the server port) is never mistaken for the client's.
 		expect(findSocketOwner(tcp, 4, {address: '127.0.0.1', port: 50002}, {address: '127.0.0.1', port: 180}, true)).toBeNull();
 	});
 
-	it('looks in tcp6 for IPv6 clients and for dual-stack clients of the IPv4 socket', () => {
+	it('looks in tcp6 for IPv6 clients and for dual-stack clients of the IPv4 socket', async () => {
 		const read = tables({'/proc/net/tcp': tcp, '/proc/net/tcp6': tcp6});
-		expect(lookupPeerUid(socketFor('::1', 0xd431, '::1', 180), read)).toEqual({kind: 'uid', uid: 1002});
-		expect(lookupPeerUid(socketFor('127.0.0.1', 0xd432, '127.0.0.1', 180), read)).toEqual({kind: 'uid', uid: 1003});
-		expect(lookupPeerUid(socketFor('127.0.0.1', 50001, '127.0.0.1', 180), read)).toEqual({kind: 'uid', uid: 1001});
+		expect(await lookupPeerUid(socketFor('::1', 0xd431, '::1', 180), read)).toEqual({kind: 'uid', uid: 1002});
+		expect(await lookupPeerUid(socketFor('127.0.0.1', 0xd432, '127.0.0.1', 180), read)).toEqual({kind: 'uid', uid: 1003});
+		expect(await lookupPeerUid(socketFor('127.0.0.1', 50001, '127.0.0.1', 180), read)).toEqual({kind: 'uid', uid: 1001});
 	});
 
-	it('says unknown for a closed (orphaned) client socket, and unsupported without /proc', () => {
+	it('says unknown for a closed (orphaned) client socket, and unsupported without /proc', async () => {
 		const orphan = tcp.replace(/ 01 (.*) 1000 +0 99001 /, ' 04 $1    0        0 0 ');
-		expect(lookupPeerUid(socketFor('127.0.0.1', 50000, '127.0.0.1', 180), tables({'/proc/net/tcp': orphan}))).toMatchObject({kind: 'unknown'});
-		expect(lookupPeerUid(socketFor('127.0.0.1', 40000, '127.0.0.1', 180), tables({'/proc/net/tcp': tcp}))).toMatchObject({kind: 'unknown'});
-		expect(lookupPeerUid(socketFor('127.0.0.1', 50000, '127.0.0.1', 180), tables({}))).toMatchObject({kind: 'unsupported'});
+		expect(await lookupPeerUid(socketFor('127.0.0.1', 50000, '127.0.0.1', 180), tables({'/proc/net/tcp': orphan}))).toMatchObject({kind: 'unknown'});
+		expect(await lookupPeerUid(socketFor('127.0.0.1', 40000, '127.0.0.1', 180), tables({'/proc/net/tcp': tcp}))).toMatchObject({kind: 'unknown'});
+		expect(await lookupPeerUid(socketFor('127.0.0.1', 50000, '127.0.0.1', 180), tables({}))).toMatchObject({kind: 'unsupported'});
 		expect(peerUserUnsupported(testConfig(), tables({}))).toContain('server.sameUserOnly');
 		expect(peerUserUnsupported({server: {...testConfig().server, sameUserOnly: false}}, tables({}))).toBeNull();
 	});
@@ -118,7 +118,7 @@ describe('the decision', () => {
 		if (!verdict.ok) expect(verdict.status).toBe(403);
 	});
 
-	it('tells the user how to turn the check off where it cannot work', () => {
+	it('tells the user how to turn the check off where it cannot work', async () => {
 		const verdict = decide({kind: 'unsupported', reason: 'this system has no /proc/net/tcp'}, 501, false);
 		expect(verdict).toMatchObject({ok: false, message: expect.stringContaining('set server.sameUserOnly to false')});
 		expect(decide({kind: 'uid', uid: 1}, null, false)).toMatchObject({ok: false, message: expect.stringContaining('server.sameUserOnly')});
@@ -134,45 +134,45 @@ describe('one table read for the connections accepted before it', () => {
 	}
 	const client = (port: number) => socketFor('127.0.0.1', port, '127.0.0.1', 180) as unknown as Socket;
 
-	it('answers each connection from the read, with its own verdict', () => {
+	it('answers each connection from the read, with its own verdict', async () => {
 		const {check, state} = checkOver(tcp);
 		const [ours, theirs] = [client(50000), client(50001)];
 		check.accepted!(ours);
 		check.accepted!(theirs);
-		expect(check(ours)).toEqual({ok: true});
-		expect(check(theirs)).toMatchObject({ok: false, status: 403, message: expect.stringContaining('another user')});
+		expect(await check(ours)).toEqual({ok: true});
+		expect(await check(theirs)).toMatchObject({ok: false, status: 403, message: expect.stringContaining('another user')});
 		expect(state.reads).toBe(1);
 	});
 
-	it('reads again for a connection the shared read does not list', () => {
+	it('reads again for a connection the shared read does not list', async () => {
 		const withoutLast = tcp.split('\n').filter((line) => !line.includes(':C351 ')).join('\n');
 		const {check, state} = checkOver(withoutLast);
 		const [ours, late] = [client(50000), client(50001)];
 		check.accepted!(ours);
 		check.accepted!(late);
-		expect(check(ours)).toEqual({ok: true});
+		expect(await check(ours)).toEqual({ok: true});
 		state.text = tcp;
-		expect(check(late)).toMatchObject({ok: false, status: 403});
+		expect(await check(late)).toMatchObject({ok: false, status: 403});
 		expect(state.reads).toBe(2);
 	});
 
-	it('never trusts a read from before the accept: the ports may have changed hands', () => {
+	it('never trusts a read from before the accept: the ports may have changed hands', async () => {
 		const {check, state} = checkOver(tcp);
 		const first = client(50000);
 		check.accepted!(first);
-		expect(check(first)).toEqual({ok: true});
+		expect(await check(first)).toEqual({ok: true});
 		// The first client went away and uid 1001 now holds the same ports.
 		state.text = tcp.replace(/ 01 (.*) {2}1000 +0 99001 /, ' 01 $1  1001        0 99005 ');
 		const second = client(50000);
 		check.accepted!(second);
-		expect(check(second)).toMatchObject({ok: false, status: 403});
+		expect(await check(second)).toMatchObject({ok: false, status: 403});
 		expect(state.reads).toBe(2);
 	});
 
-	it('reads for every connection it was not told of', () => {
+	it('reads for every connection it was not told of', async () => {
 		const {check, state} = checkOver(tcp);
-		expect(check(client(50000))).toEqual({ok: true});
-		expect(check(client(50000))).toEqual({ok: true});
+		expect(await check(client(50000))).toEqual({ok: true});
+		expect(await check(client(50000))).toEqual({ok: true});
 		expect(state.reads).toBe(2);
 	});
 });
@@ -199,16 +199,16 @@ describe.skipIf(!onLinux)('on this machine', () => {
 
 	it('finds our own uid as the owner of our own connection', async () => {
 		const {server} = await accepted();
-		expect(lookupPeerUid(server)).toEqual({kind: 'uid', uid: process.getuid!()});
-		expect(createPeerUserCheck({ownUid: process.getuid!(), allowRoot: false})(server)).toEqual({ok: true});
+		expect(await lookupPeerUid(server)).toEqual({kind: 'uid', uid: process.getuid!()});
+		expect(await createPeerUserCheck({ownUid: process.getuid!(), allowRoot: false})(server)).toEqual({ok: true});
 	});
 
 	it('refuses when it runs as another uid than the client (allowRoot decides for a root client)', async () => {
 		const {server} = await accepted();
 		const own = process.getuid!();
 		const other = own === 0 ? 4321 : own + 1;
-		expect(createPeerUserCheck({ownUid: other, allowRoot: false})(server)).toMatchObject({ok: false, status: 403});
-		expect(createPeerUserCheck({ownUid: other, allowRoot: true})(server).ok).toBe(own === 0);
+		expect(await createPeerUserCheck({ownUid: other, allowRoot: false})(server)).toMatchObject({ok: false, status: 403});
+		expect((await createPeerUserCheck({ownUid: other, allowRoot: true})(server)).ok).toBe(own === 0);
 	});
 
 	it('reads the tables once per connection however many requests it carries (keep-alive)', async () => {
@@ -219,11 +219,11 @@ describe.skipIf(!onLinux)('on this machine', () => {
 			allowRoot: false,
 			readTable: (path) => ((reads += 1), readFileSync(path, 'latin1')),
 		});
-		for (let index = 0; index < 5; index += 1) expect(check(server)).toEqual({ok: true});
+		for (let index = 0; index < 5; index += 1) expect(await check(server)).toEqual({ok: true});
 		expect(reads).toBe(1);
 		// A second connection is looked up again: nothing is cached across connections.
 		const second = await accepted();
-		expect(check(second.server)).toEqual({ok: true});
+		expect(await check(second.server)).toEqual({ok: true});
 		expect(reads).toBe(2);
 	});
 
@@ -237,7 +237,7 @@ describe.skipIf(!onLinux)('on this machine', () => {
 		const {check, counter} = countingCheck();
 		const sockets = [await accepted(), await accepted(), await accepted()].map(({server}) => server);
 		for (const socket of sockets) check.accepted!(socket);
-		for (const socket of sockets) expect(check(socket)).toEqual({ok: true});
+		for (const socket of sockets) expect(await check(socket)).toEqual({ok: true});
 		expect(counter.reads).toBe(1);
 	});
 
@@ -245,10 +245,10 @@ describe.skipIf(!onLinux)('on this machine', () => {
 		const {check, counter} = countingCheck();
 		const first = await accepted();
 		check.accepted!(first.server);
-		expect(check(first.server)).toEqual({ok: true});
+		expect(await check(first.server)).toEqual({ok: true});
 		const second = await accepted();
 		check.accepted!(second.server);
-		expect(check(second.server)).toEqual({ok: true});
+		expect(await check(second.server)).toEqual({ok: true});
 		expect(counter.reads).toBe(2);
 	});
 
@@ -257,7 +257,7 @@ describe.skipIf(!onLinux)('on this machine', () => {
 		const {check, counter} = countingCheck(own === 0 ? 4321 : own + 1);
 		const sockets = [await accepted(), await accepted()].map(({server}) => server);
 		for (const socket of sockets) check.accepted!(socket);
-		for (const socket of sockets) expect(check(socket)).toMatchObject({ok: false, status: 403});
+		for (const socket of sockets) expect(await check(socket)).toMatchObject({ok: false, status: 403});
 		expect(counter.reads).toBe(1);
 	});
 });

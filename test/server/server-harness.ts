@@ -88,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 	const activity = createActivityLog({now: () => clock.now(), ...(logger ? {sink: (entry) => logger.info({activity: entry}, entry.text)} : {})});
 	const deps = {
 		store,
-		config,
+		config: () => config,
 		activity,
 		...(logger ? {logger} : {}),
 		...(options.instance ? {instance: options.instance} : {}),

@@ -1,10 +1,21 @@
 import {afterEach, beforeAll, describe, expect, it, vi} from 'vitest';
 import {hashPassword, verifyPassword} from '../../source/config/password.js';
 import {formatCallIdTime, isCallId, nextCallId} from '../../source/core/call-id.js';
-import type {AgentIdentity, AgentState, Command, Result, SessionEvent, SessionState} from '../../source/core/types.js';
+import type {
+	AgentIdentity,
+	AgentState,
+	Command,
+	Result,
+	SessionEvent,
+	SessionState,
+} from '../../source/core/types.js';
 import type {Driver} from '../../source/cti/driver.js';
 import {createSimDriver, offerPauseMs, type SimOptions} from '../../source/cti/sim/sim-driver.js';
-import {createSessionStore, type SessionStore, type SessionStoreOptions} from '../../source/session/session-store.js';
+import {
+	createSessionStore,
+	type SessionStore,
+	type SessionStoreOptions,
+} from '../../source/session/session-store.js';
 import {createFakeClock, type FakeClock} from '../helpers/fake-clock.js';
 
 // The store over the real simulator: no arrivals, no other agents, customers who never hang up
@@ -20,7 +31,13 @@ const simOptions: SimOptions = {
 	agentNumber: '801',
 };
 
-const identity: AgentIdentity = {user: '101', agentId: '1', empId: '001', extension: '801', groups: ['1']};
+const identity: AgentIdentity = {
+	user: '101',
+	agentId: '1',
+	empId: '001',
+	extension: '801',
+	groups: ['1'],
+};
 const sid = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
 let directory: Array<{user: string; password: string; identity: AgentIdentity}>;
 
@@ -75,7 +92,9 @@ async function setup(
 	});
 	stores.push(store);
 	const seen: Seen[] = [];
-	store.onEvent((event, previous, next) => seen.push({event, previous, next, snapshot: store.getSnapshot()}));
+	store.onEvent((event, previous, next) =>
+		seen.push({event, previous, next, snapshot: store.getSnapshot()}),
+	);
 	await store.start();
 	const harness: Harness = {
 		clock,
@@ -87,7 +106,8 @@ async function setup(
 		types: () => seen.map((item) => item.event.type),
 		take: () => seen.splice(0),
 	};
-	if (login) expect(await store.run({type: 'login', user: '101', password: 's3cret'})).toEqual({ok: true});
+	if (login)
+		expect(await store.run({type: 'login', user: '101', password: 's3cret'})).toEqual({ok: true});
 	if (ready) expect(await store.run({type: 'ready'})).toEqual({ok: true});
 	harness.take();
 	return harness;
@@ -131,7 +151,11 @@ describe('session store: login', () => {
 	it('logs out from ready and forgets the identity', async () => {
 		const h = await setup({}, {login: true, ready: true});
 		expect(await h.run({type: 'logout'})).toEqual({ok: true});
-		expect(h.store.getSnapshot().agent).toMatchObject({state: 'logged-out', identity: null, sid: null});
+		expect(h.store.getSnapshot().agent).toMatchObject({
+			state: 'logged-out',
+			identity: null,
+			sid: null,
+		});
 	});
 });
 
@@ -188,7 +212,11 @@ describe('session store: an inbound call from ring to wrap-up', () => {
 		await h.run({type: 'hangup'});
 		h.clock.advance(10_000);
 		expect(await h.run({type: 'ready'})).toEqual({ok: true});
-		expect(h.store.getSnapshot().agent).toMatchObject({state: 'ready', presence: 'ready', wrapUp: null});
+		expect(h.store.getSnapshot().agent).toMatchObject({
+			state: 'ready',
+			presence: 'ready',
+			wrapUp: null,
+		});
 		expect(h.store.getSnapshot().shift.wrapUpMs).toBe(10_000);
 		h.take();
 		h.clock.advance(60_000);
@@ -201,7 +229,11 @@ describe('session store: an inbound call from ring to wrap-up', () => {
 		await talking(h);
 		await h.run({type: 'hangup'});
 		expect(await h.run({type: 'away', reason: 'lunch'})).toEqual({ok: true});
-		expect(h.store.getSnapshot().agent).toMatchObject({state: 'not-ready', reason: 'lunch', wrapUp: null});
+		expect(h.store.getSnapshot().agent).toMatchObject({
+			state: 'not-ready',
+			reason: 'lunch',
+			wrapUp: null,
+		});
 		h.clock.advance(60_000);
 		await settle();
 		expect(h.store.getSnapshot().agent).toMatchObject({state: 'not-ready', reason: 'lunch'});
@@ -216,7 +248,10 @@ describe('session store: an inbound call from ring to wrap-up', () => {
 		expect(h.state()).toBe('talking');
 		expect(h.store.getSnapshot().call).toMatchObject({origin: 2, number: '5551234'});
 		await h.run({type: 'hangup'});
-		expect(h.store.getSnapshot().agent.wrapUp).toMatchObject({returnTo: 'not-ready', returnReason: 'callbacks'});
+		expect(h.store.getSnapshot().agent.wrapUp).toMatchObject({
+			returnTo: 'not-ready',
+			returnReason: 'callbacks',
+		});
 		h.clock.advance(30_000);
 		await vi.waitFor(() => expect(h.state()).toBe('not-ready'));
 		expect(h.store.getSnapshot().agent).toMatchObject({presence: 'not-ready', reason: 'callbacks'});
@@ -234,7 +269,11 @@ describe('session store: an inbound call from ring to wrap-up', () => {
 		const h = await setup({}, {login: true, ready: true});
 		await h.run({type: 'inject-call'});
 		h.clock.advance(15_000);
-		expect(h.store.getSnapshot().agent).toMatchObject({state: 'not-ready', reason: 'ring-no-answer', wrapUp: null});
+		expect(h.store.getSnapshot().agent).toMatchObject({
+			state: 'not-ready',
+			reason: 'ring-no-answer',
+			wrapUp: null,
+		});
 		expect(h.store.getSnapshot().shift).toMatchObject({callsHandled: 0, callsMissed: 1});
 	});
 
@@ -251,7 +290,10 @@ describe('session store: an inbound call from ring to wrap-up', () => {
 		expect(h.state()).toBe('talking');
 		await h.run({type: 'hangup'});
 		expect(h.state()).toBe('wrap-up');
-		expect(h.store.getSnapshot().agent.wrapUp).toMatchObject({returnTo: 'ready', until: h.clock.now() + 30_000});
+		expect(h.store.getSnapshot().agent.wrapUp).toMatchObject({
+			returnTo: 'ready',
+			until: h.clock.now() + 30_000,
+		});
 		h.clock.advance(29_000);
 		await settle();
 		expect(h.state()).toBe('wrap-up');
@@ -287,18 +329,21 @@ describe('session store: commands', () => {
 		['dial while logged out', {type: 'dial', number: '5551234'}, false, false],
 		['logout while logged out', {type: 'logout'}, false, false],
 		['a number the PBX refuses', {type: 'dial', number: '555-CALL-ME'}, true, true],
-	])('refuses %s and changes nothing (same snapshot, no events)', async (_title, command, login, ready) => {
-		const h = await setup({}, {login, ready});
-		const before = h.store.getSnapshot();
-		let notified = 0;
-		h.store.subscribe(() => (notified += 1));
-		const result = await h.run(command);
-		expect(result.ok).toBe(false);
-		if (!result.ok) expect(result.message).not.toMatch(/undefined/);
-		expect(h.store.getSnapshot()).toBe(before);
-		expect(h.seen).toEqual([]);
-		expect(notified).toBe(0);
-	});
+	])(
+		'refuses %s and changes nothing (same snapshot, no events)',
+		async (_title, command, login, ready) => {
+			const h = await setup({}, {login, ready});
+			const before = h.store.getSnapshot();
+			let notified = 0;
+			h.store.subscribe(() => (notified += 1));
+			const result = await h.run(command);
+			expect(result.ok).toBe(false);
+			if (!result.ok) expect(result.message).not.toMatch(/undefined/);
+			expect(h.store.getSnapshot()).toBe(before);
+			expect(h.seen).toEqual([]);
+			expect(notified).toBe(0);
+		},
+	);
 
 	it('refuses while talking to log out, and the call goes on', async () => {
 		const h = await setup({}, {login: true, ready: true});
@@ -314,7 +359,10 @@ describe('session store: commands', () => {
 		const [first, second] = await Promise.all([h.run({type: 'ready'}), h.run({type: 'ready'})]);
 		expect(first).toEqual({ok: true});
 		expect(second).toMatchObject({ok: false, code: 'not-allowed'});
-		const [away, back] = await Promise.all([h.run({type: 'away', reason: 'lunch'}), h.run({type: 'ready'})]);
+		const [away, back] = await Promise.all([
+			h.run({type: 'away', reason: 'lunch'}),
+			h.run({type: 'ready'}),
+		]);
 		expect([away, back]).toEqual([{ok: true}, {ok: true}]);
 		expect(h.state()).toBe('ready');
 	});
@@ -356,7 +404,10 @@ describe('session store: commands', () => {
 		const sim = createSimDriver(simOptions, clock);
 		const driver: Driver = {...sim, setReady: () => Promise.reject(new Error('socket closed'))};
 		const h = await setup({driver, clock}, {login: true});
-		expect(await h.run({type: 'ready'})).toMatchObject({ok: false, message: expect.stringContaining('socket closed')});
+		expect(await h.run({type: 'ready'})).toMatchObject({
+			ok: false,
+			message: expect.stringContaining('socket closed'),
+		});
 		expect(await h.run({type: 'away', reason: 'lunch'})).toEqual({ok: true});
 	});
 
@@ -367,7 +418,9 @@ describe('session store: commands', () => {
 		const driver: Driver = {
 			...sim,
 			setReady: () =>
-				refuseReady ? Promise.resolve({ok: false, code: 'pbx-refused', message: 'Queue is locked.'}) : sim.setReady(),
+				refuseReady
+					? Promise.resolve({ok: false, code: 'pbx-refused', message: 'Queue is locked.'})
+					: sim.setReady(),
 		};
 		const h = await setup({driver, clock}, {login: true, ready: true});
 		await talking(h);
@@ -407,7 +460,9 @@ describe('session store: events', () => {
 		// Every event but superseded queue lists (each queue-changed carries the whole list).
 		const seen = h.seen.map((item) => item.event);
 		const lastQueue = seen.filter((event) => event.type === 'queue-changed').at(-1);
-		expect(h.store.eventsSince(mark)).toEqual(seen.filter((event) => event.type !== 'queue-changed' || event === lastQueue));
+		expect(h.store.eventsSince(mark)).toEqual(
+			seen.filter((event) => event.type !== 'queue-changed' || event === lastQueue),
+		);
 		expect(h.store.eventsSince(h.store.getSnapshot().seq)).toEqual([]);
 		expect(h.store.eventsSince(0)?.[0]?.seq).toBe(1);
 	});
@@ -417,7 +472,11 @@ describe('session store: events', () => {
 		await talking(h);
 		expect(h.store.eventsSince(0)).toBeNull();
 		const last = h.store.getSnapshot().seq;
-		expect(h.store.eventsSince(last - 3)?.map((event) => event.seq)).toEqual([last - 2, last - 1, last]);
+		expect(h.store.eventsSince(last - 3)?.map((event) => event.seq)).toEqual([
+			last - 2,
+			last - 1,
+			last,
+		]);
 	});
 
 	it('keeps the snapshot object between changes', async () => {
@@ -482,5 +541,79 @@ describe('session store: stop', () => {
 		expect(state.recentCalls[0]).toMatchObject({endCause: 'connection-lost'});
 		expect(h.clock.pending()).toBe(0);
 		expect(h.types()).not.toContain('wrap-up-started');
+	});
+});
+
+describe('session store: the desk goes away (terminal lost)', () => {
+	it('pauses the agent with reason "desk closed" and keeps the call up', async () => {
+		const h = await setup({}, {login: true, ready: true});
+		await talking(h);
+		expect(await h.store.leaveDesk('pause')).toEqual({ok: true});
+		expect(h.store.getSnapshot().agent).toMatchObject({
+			presence: 'not-ready',
+			reason: 'desk closed',
+		});
+		expect(h.store.getSnapshot().call).toMatchObject({state: 'talking'});
+	});
+
+	it('logs out when no call is up, and pauses instead while one is', async () => {
+		const idle = await setup({}, {login: true, ready: true});
+		expect(await idle.store.leaveDesk('logout')).toEqual({ok: true});
+		expect(idle.state()).toBe('logged-out');
+		const busy = await setup({}, {login: true, ready: true});
+		await talking(busy);
+		expect(await busy.store.leaveDesk('logout')).toEqual({ok: true});
+		expect(busy.store.getSnapshot().agent).toMatchObject({
+			presence: 'not-ready',
+			reason: 'desk closed',
+		});
+		expect(busy.store.getSnapshot().call).not.toBeNull();
+	});
+});
+
+describe('session store: hangup during a consult', () => {
+	it('ends the consult leg and returns to the held customer, never dropping them', async () => {
+		const h = await setup({}, {login: true, ready: true});
+		await talking(h);
+		expect(await h.run({type: 'transfer', target: '2001', mode: 'consult'})).toEqual({ok: true});
+		h.clock.advance(3000);
+		expect(h.store.getSnapshot().call?.consult).toMatchObject({target: '2001', state: 'talking'});
+		h.take();
+		expect(await h.run({type: 'hangup'})).toEqual({ok: true});
+		const call = h.store.getSnapshot().call;
+		expect(call).toMatchObject({consult: null, state: 'talking'});
+		expect(h.types()).toContain('consult-ended');
+		expect(h.types()).not.toContain('call-ended');
+		// The next hangup ends the call with the customer.
+		expect(await h.run({type: 'hangup'})).toEqual({ok: true});
+		expect(h.store.getSnapshot().call).toBeNull();
+	});
+
+	it('also ends a consult that is still ringing', async () => {
+		const h = await setup({}, {login: true, ready: true});
+		await talking(h);
+		await h.run({type: 'transfer', target: '2001', mode: 'consult'});
+		expect(await h.run({type: 'hangup'})).toEqual({ok: true});
+		expect(h.store.getSnapshot().call).toMatchObject({consult: null, state: 'talking'});
+	});
+});
+
+describe('session store: coding any recent call', () => {
+	it('codes the call named by callId, not only the last one, and refuses a call it does not know', async () => {
+		const h = await setup({wrapUpSeconds: 0}, {login: true, ready: true});
+		await talking(h);
+		await h.run({type: 'hangup'});
+		await h.run({type: 'inject-call'});
+		h.clock.advance(3000);
+		await h.run({type: 'answer'});
+		await h.run({type: 'hangup'});
+		expect(h.store.getSnapshot().recentCalls).toHaveLength(2);
+		const [newer, older] = h.store.getSnapshot().recentCalls;
+		expect(await h.run({type: 'disposition', callId: older!.callId, code: 'resolved', note: 'first call'})).toEqual({ok: true});
+		const calls = h.store.getSnapshot().recentCalls;
+		expect(calls.find((call) => call.callId === older!.callId)).toMatchObject({disposition: 'resolved', note: 'first call'});
+		expect(calls.find((call) => call.callId === newer!.callId)?.disposition ?? null).toBeNull();
+		const refused = await h.run({type: 'disposition', callId: '20000101000000001', code: 'resolved', note: null});
+		expect(refused).toMatchObject({ok: false, code: 'not-allowed'});
 	});
 });

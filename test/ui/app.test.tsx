@@ -3,7 +3,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {act} from 'react';
 import {afterEach, describe, expect, it} from 'vitest';
-import {App} from '../../source/ui/App.js';
+import {hashPassword} from '../../source/config/password.js';
+import {App, type AppProps} from '../../source/ui/App.js';
 import {keys, renderApp, type RenderedApp} from '../helpers/render-app.js';
 import {createTestDesk, type TestDesk} from '../helpers/test-desk.js';
 
@@ -21,10 +22,11 @@ async function start(
 	overrides: Parameters<typeof createTestDesk>[0] = {},
 	size = {columns: 80, rows: 24},
 	configFile?: string,
+	props: Partial<AppProps> = {},
 ) {
 	test = await createTestDesk(overrides, configFile);
 	const quits: string[] = [];
-	ui = await renderApp(<App desk={test.desk} onExit={(choice) => quits.push(choice)} />, size);
+	ui = await renderApp(<App desk={test.desk} onExit={(choice) => quits.push(choice)} {...props} />, size);
 	return {ui, test, quits};
 }
 
@@ -39,30 +41,63 @@ async function login(app: RenderedApp) {
 	await app.waitForFrame('Password for 101');
 	await app.type('101');
 	await app.press(keys.enter);
-	await app.waitForFrame('Away');
+	await app.waitForFrame(' AWAY');
+}
+
+/** A call rings, is answered and hung up: the agent is in wrap-up. */
+async function oneCall(app: RenderedApp) {
+	await app.press('r', 'i');
+	await advance(2000);
+	await app.waitForFrame(/☎ RINGING/);
+	await app.press('p');
+	await app.waitForFrame(/◉ TALKING/);
+	await app.press('h');
+	await app.waitForFrame(/✎ WRAP-UP/);
 }
 
 describe('the TUI over the real session and simulator', () => {
+	it('asks before quitting while a call is up, even when quitting would not log out', async () => {
+		const {ui, quits, test: desk} = await start({logoutOnExit: false});
+		await login(ui);
+		await ui.press('r', 'i');
+		await advance(2000);
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p');
+		await ui.waitForFrame(/◉ TALKING/);
+		await ui.press('q');
+		await ui.waitForFrame('A call is up. Quit anyway?');
+		await ui.press('n');
+		await ui.waitForFrame((frame) => !frame.includes('A call is up'));
+		expect(quits).toEqual([]);
+		expect(desk.desk.session.getSnapshot().call).not.toBeNull();
+		await ui.press('q');
+		await ui.waitForFrame('A call is up. Quit anyway?');
+		await ui.press('y');
+		expect(quits).toEqual(['stop-logout']);
+	});
+
 	it('works a whole inbound call with the default keys: login → ready → ring → answer → hang up → wrap-up → ready', async () => {
 		const {ui} = await start();
-		expect(ui.lastFrame()).toContain('Logged out');
+		expect(ui.lastFrame()).toContain('LOGGED OUT');
 		await login(ui);
 		await ui.press('r');
-		await ui.waitForFrame(/● Ready/);
+		await ui.waitForFrame(/● READY/);
 		await ui.press('i');
 		await advance(2000);
-		const ringing = await ui.waitForFrame(/● Ringing/);
-		expect(ringing).toMatch(/← Inbound \d+/);
+		const ringing = await ui.waitForFrame(/☎ RINGING/);
+		const number = test!.store.getSnapshot().call!.number;
+		expect(ringing).toContain(`← Inbound ${number}`);
 		await ui.press('p');
-		await ui.waitForFrame(/● Talking/);
+		await ui.waitForFrame(/◉ TALKING/);
 		const callId = test!.store.getSnapshot().call!.callId;
 		expect(ui.lastFrame()).toContain(callId);
 		await ui.press('h');
-		await ui.waitForFrame(/● Wrap-up/);
-		await ui.waitForFrame('Wrap-up code for the last call');
-		await ui.press(keys.escape);
+		const wrapUp = await ui.waitForFrame(/✎ WRAP-UP/);
+		// The inline wrap-up panel: codes with their digit, not a modal picker.
+		expect(wrapUp).toMatch(/1 resolved\s+2 callback/);
 		await advance(30_000);
-		await ui.waitForFrame(/● Ready/);
+		await ui.waitForFrame(/● READY/);
+		expect(ui.lastFrame()).not.toMatch(/1 resolved\s+2 callback/);
 		await ui.press(keys.tab, keys.tab);
 		const history = await ui.waitForFrame('agent hung up');
 		expect(history).toContain(callId);
@@ -74,12 +109,12 @@ describe('the TUI over the real session and simulator', () => {
 		await login(ui);
 		// Five Tabs in one write, as tmux send-keys or a fast typist over SSH delivers them.
 		await ui.press('\t\t\t\t\t');
-		await ui.waitForFrame('Nothing has happened yet.');
+		await ui.waitForFrame('╭─ Events ');
 		// Shift+Tab twice in one write: Events → Links → Pops.
 		await ui.press('\u001B[Z\u001B[Z');
 		await ui.waitForFrame('No pops yet.');
 		await ui.press('\t\t');
-		await ui.waitForFrame('Nothing has happened yet.');
+		await ui.waitForFrame('╭─ Events ');
 		// Past the last tab: back to the first.
 		await ui.press('\t');
 		await ui.waitForFrame('No call.');
@@ -96,6 +131,13 @@ describe('the TUI over the real session and simulator', () => {
 		expect(test!.store.getSnapshot().agent.state).toBe('logged-out');
 	});
 
+	it('says on the first screen how to log in and where the config file is', async () => {
+		const {ui} = await start();
+		const frame = ui.lastFrame();
+		expect(frame).toContain('Press l to log in.');
+		expect(frame).toContain('user 101, password 101');
+	});
+
 	it('dials from the prompt, accepting only phone characters', async () => {
 		const {ui} = await start();
 		await login(ui);
@@ -104,10 +146,18 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.type('139x0013-9000');
 		expect(ui.lastFrame()).toContain('13900139000');
 		await ui.press(keys.enter);
-		await ui.waitForFrame(/● Dialing/);
+		await ui.waitForFrame(/→ DIALING/);
 		expect(test!.store.getSnapshot().call?.number).toBe('13900139000');
 		await advance(5000);
-		await ui.waitForFrame(/● Talking/);
+		await ui.waitForFrame(/◉ TALKING/);
+	});
+
+	it('scrolls a long input so its end stays visible', async () => {
+		const {ui} = await start();
+		await ui.press(':');
+		await ui.type('note ' + 'x'.repeat(90) + 'THE-END');
+		const frame = await ui.waitForFrame('THE-END');
+		expect(frame).toContain('…x');
 	});
 
 	it('Esc closes the dial prompt without dialling', async () => {
@@ -120,27 +170,48 @@ describe('the TUI over the real session and simulator', () => {
 		expect(test!.store.getSnapshot().call).toBeNull();
 	});
 
-	it('transfers blind from the target prompt', async () => {
+	it('transfers blind from the target prompt and says so in the status line', async () => {
 		const {ui} = await start();
 		await login(ui);
-		await ui.press('r');
-		await ui.press('i');
+		await ui.press('r', 'i');
 		await advance(2000);
-		await ui.waitForFrame(/● Ringing/);
+		await ui.waitForFrame(/☎ RINGING/);
 		await ui.press('p');
-		await ui.waitForFrame(/● Talking/);
+		await ui.waitForFrame(/◉ TALKING/);
 		await ui.press('t');
 		await ui.waitForFrame('Transfer to');
 		await ui.type('8001');
 		await ui.press(keys.enter);
 		await ui.waitForFrame('blind');
 		await ui.press('b');
-		await ui.waitForFrame(/● Wrap-up/);
+		await ui.waitForFrame(/✎ WRAP-UP/);
+		await ui.waitForFrame('Transferred to 8001.');
 		expect(test!.store.getSnapshot().recentCalls[0]).toMatchObject({
 			endCause: 'transferred',
 			transferTarget: '8001',
 			transferMode: 'blind',
 		});
+	});
+
+	it('offers complete or back-to-customer during a consult, with Esc only closing the menu', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await ui.press('r', 'i');
+		await advance(2000);
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p');
+		await ui.waitForFrame(/◉ TALKING/);
+		await ui.press('t');
+		await ui.type('8001');
+		await ui.press(keys.enter, 'c');
+		await ui.waitForFrame('Consulting 8001');
+		await ui.press('t');
+		const menu = await ui.waitForFrame('complete the transfer');
+		expect(menu).toContain('back to the customer');
+		expect(menu).not.toContain('Cancel xfer');
+		await ui.press('b');
+		await ui.waitForFrame('Back with the customer.');
+		expect(test!.store.getSnapshot().call?.consult ?? null).toBeNull();
 	});
 
 	it('goes away with a reason picked from the list', async () => {
@@ -150,14 +221,33 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.press('n');
 		await ui.waitForFrame('Why away?');
 		await ui.press(keys.down, keys.enter);
-		await ui.waitForFrame('Away (lunch)');
+		const frame = await ui.waitForFrame('Away (lunch).');
+		expect(frame).toMatch(/◑ AWAY[\s\S]*lunch/);
 	});
 
-	it('dims what is not allowed and says why a refused key does nothing', async () => {
+	it('says why a refused key does nothing, in red in the status line', async () => {
 		const {ui} = await start();
 		await login(ui);
 		await ui.press('h');
 		await ui.waitForFrame('There is no call to hang up.');
+	});
+
+	it('writes every success to the status line, lets it fade, and sends long lines to the Events tab', async () => {
+		const {ui} = await start({}, {columns: 80, rows: 24}, undefined, {feedbackMs: 200});
+		await login(ui);
+		await ui.waitForFrame('Logged in as 101.');
+		await ui.press('r');
+		await ui.waitForFrame('Ready: calls can come in.');
+		await ui.waitForFrame((frame) => !frame.includes('Ready: calls can come in.'));
+		// A CRM request refused: its whole line is longer than the terminal.
+		const long = `GET /cgi-bin/transfer.cgi?number=8001&url=${'x'.repeat(60)} → 409 Cannot transfer: there is no answered call to transfer, END-OF-LINE`;
+		await act(async () => {
+			test!.activity.add('warn', 'server', long);
+		});
+		const cut = await ui.waitForFrame('… (Events tab)');
+		expect(cut).not.toContain('END-OF-LINE');
+		await ui.press('\t\t\t\t\t');
+		await ui.waitForFrame('END-OF-LINE');
 	});
 
 	it('asks before quitting while logged in, and quits with logout on y', async () => {
@@ -181,38 +271,50 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.press('l');
 		await ui.type('101');
 		await ui.press(keys.enter);
-		await ui.waitForFrame('离席');
+		await ui.waitForFrame('◑ 离席');
+		await ui.press('n');
+		await ui.waitForFrame('午餐');
 	});
 
-	it('keeps every frame below the terminal height, also after a resize', async () => {
+	it('keeps every frame below the terminal height, also after a resize, and says when it is too small', async () => {
 		const {ui} = await start();
 		expect(ui.lastFrame().split('\n').length).toBeLessThanOrEqual(23);
-		await ui.resize(100, 16);
-		await ui.waitForFrame((frame) => frame.split('\n').length <= 15);
+		await ui.resize(100, 24);
+		await ui.waitForFrame((frame) => frame.split('\n').length <= 23 && frame.includes('╭─ Queue'));
+		await ui.resize(59, 30);
+		await ui.waitForFrame('terminal too small (need 60x20)');
+		await ui.resize(80, 19);
+		await ui.waitForFrame('now 80x19');
+		await ui.resize(80, 24);
+		await ui.waitForFrame('LOGGED OUT');
 	});
 
-	it('opens the settings behind the admin password (set on first use) and saves atomically', async () => {
+	it('opens the settings behind the admin password set by the installer, with labels in sections, and saves atomically', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-ui-'));
 		const file = join(dir, 'config.json');
-		const {ui} = await start({}, {columns: 80, rows: 24}, file);
+		const {ui} = await start({admin: {passwordHash: hashPassword('secret1')}}, {columns: 80, rows: 24}, file);
 		await ui.press('s');
-		await ui.waitForFrame('Set an admin password');
+		await ui.waitForFrame('Admin password');
 		await ui.type('secret1');
 		await ui.press(keys.enter);
-		await ui.waitForFrame('Repeat the admin password');
-		await ui.type('secret1');
-		await ui.press(keys.enter);
-		await ui.waitForFrame('pops.home.url');
-		expect(JSON.parse(readFileSync(file, 'utf8')).admin.passwordHash).toMatch(/^scrypt\$/);
+		const settings = await ui.waitForFrame('Home page URL');
+		expect(settings).toContain('Screen pops');
+		expect(settings).not.toContain('pops.home.url');
+		expect(settings).toMatch(/↓ 1\/\d+/);
 		await ui.press(keys.enter);
 		await ui.type('https://crm.example.com/home');
 		await ui.press(keys.enter);
+		await ui.waitForFrame('unsaved changes');
+		// Esc with unsaved edits asks first; any key but y keeps them.
+		await ui.press(keys.escape);
+		await ui.waitForFrame('Discard the unsaved changes?');
+		await ui.press('n');
+		await ui.waitForFrame((frame) => !frame.includes('Discard the unsaved'));
 		await ui.press('w');
 		await ui.waitForFrame('Settings saved');
-		expect(JSON.parse(readFileSync(file, 'utf8')).pops.home.url).toBe(
-			'https://crm.example.com/home',
-		);
+		expect(JSON.parse(readFileSync(file, 'utf8')).pops.home.url).toBe('https://crm.example.com/home');
 		await ui.press(keys.escape);
+		await ui.waitForFrame((frame) => !frame.includes('Home page URL'));
 		await ui.press('s');
 		await ui.waitForFrame('Admin password');
 		await ui.type('wrong');
@@ -220,17 +322,27 @@ describe('the TUI over the real session and simulator', () => {
 		await ui.waitForFrame('Wrong admin password');
 	});
 
-	it('lists the keys in the help overlay and closes it with Esc', async () => {
+	it('says how to set the admin password when none is set, instead of letting the first person set one', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-ui-'));
+		const {ui} = await start({}, {columns: 80, rows: 24}, join(dir, 'config.json'));
+		await ui.press('s');
+		await ui.waitForFrame('ctidesk set-admin-password');
+		expect(ui.lastFrame()).not.toContain('pops.home.url');
+	});
+
+	it('lists the keys and the : commands in the help overlay and closes it with Esc', async () => {
 		const {ui} = await start();
 		await ui.press('?');
 		const help = await ui.waitForFrame('Esc or ? closes');
 		expect(help).toContain('Redraw');
+		expect(help).toContain(':dial NUMBER');
+		expect(help).toContain(':code');
 		await ui.press(keys.escape);
 		await ui.waitForFrame((frame) => !frame.includes('Esc or ? closes'));
 	});
 });
 
-describe('the command line and wrap-up codes', () => {
+describe('the command line', () => {
 	it('runs :dial from the command line, completing the verb with Tab', async () => {
 		const {ui} = await start();
 		await login(ui);
@@ -241,7 +353,7 @@ describe('the command line and wrap-up codes', () => {
 		await ui.waitForFrame(':dial ');
 		await ui.type('13900139000');
 		await ui.press(keys.enter);
-		await ui.waitForFrame(/● Dialing/);
+		await ui.waitForFrame(/→ DIALING/);
 		expect(test!.store.getSnapshot().call?.number).toBe('13900139000');
 	});
 
@@ -264,33 +376,86 @@ describe('the command line and wrap-up codes', () => {
 		await ui.press(':');
 		await ui.type('ready');
 		await ui.press(keys.enter);
-		await ui.waitForFrame(/● Ready/);
+		await ui.waitForFrame(/● READY/);
 		await ui.press(':');
 		await ui.type('away lunch');
 		await ui.press(keys.enter);
-		await ui.waitForFrame('Away (lunch)');
+		await ui.waitForFrame('Away (lunch).');
+	});
+});
+
+describe('wrap-up without a modal', () => {
+	it('never takes toolbar keys: after a call the next key reaches the toolbar', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await oneCall(ui);
+		// p, l, x, i went into the old modal picker; now they are toolbar keys again.
+		await ui.press('i');
+		await ui.waitForFrame('Demo call queued.');
 	});
 
-	it('offers the wrap-up codes after a call and records the code and note in history', async () => {
+	it('codes the call just ended with a digit, and c adds a note', async () => {
 		const {ui} = await start();
+		await login(ui);
+		await oneCall(ui);
+		await ui.press('2');
+		await ui.waitForFrame('[callback]');
+		expect(test!.store.getSnapshot().recentCalls[0]).toMatchObject({disposition: 'callback', note: null});
+		await ui.press('c');
+		await ui.waitForFrame('Note (optional)');
+		await ui.type('call back at 5');
+		await ui.press(keys.enter);
+		await ui.waitForFrame('call back at 5');
+		expect(test!.store.getSnapshot().recentCalls[0]).toMatchObject({disposition: 'callback', note: 'call back at 5'});
+	});
+
+	it('closes the wrap-up panel and its code editor when ready.cgi ends the wrap-up; the next key reaches the toolbar', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await oneCall(ui);
+		await ui.press('c');
+		await ui.waitForFrame('Note (optional)');
+		// What ready.cgi does: the same command, from outside the TUI.
+		await act(async () => {
+			await test!.store.run({type: 'ready'});
+		});
+		await ui.waitForFrame((frame) => /● READY/.test(frame) && !frame.includes('Note (optional)'));
+		expect(ui.lastFrame()).not.toMatch(/1 resolved\s+2 callback/);
+		await ui.press('i');
+		await ui.waitForFrame('Demo call queued.');
+		expect(test!.store.getSnapshot().recentCalls[0]?.disposition ?? null).toBeNull();
+	});
+
+	it('codes any History row: select it, then a digit or c with a note', async () => {
+		const {ui} = await start({wrapUpSeconds: 0});
 		await login(ui);
 		await ui.press('r', 'i');
 		await advance(2000);
-		await ui.waitForFrame(/● Ringing/);
-		await ui.press('p');
-		await ui.waitForFrame(/● Talking/);
-		await ui.press('h');
-		await ui.waitForFrame('Wrap-up code for the last call');
-		await ui.press(keys.down, keys.enter);
-		await ui.waitForFrame('Note (optional) [callback]');
-		await ui.type('call back at 5');
-		await ui.press(keys.enter);
-		await ui.waitForFrame((frame) => !frame.includes('Note (optional)'));
-		expect(test!.store.getSnapshot().recentCalls[0]).toMatchObject({
-			disposition: 'callback',
-			note: 'call back at 5',
-		});
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p', 'h');
+		await ui.waitForFrame(/● READY/);
+		await ui.press('i');
+		await advance(2000);
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p', 'h');
+		await ui.waitForFrame((frame) => /● READY/.test(frame) && test!.store.getSnapshot().recentCalls.length === 2);
+		const [newer, older] = test!.store.getSnapshot().recentCalls;
 		await ui.press(keys.tab, keys.tab);
-		await ui.waitForFrame('[callback]');
+		await ui.waitForFrame('╭─ History');
+		await ui.press(keys.down);
+		await ui.press('3');
+		await ui.waitForFrame('[escalated]');
+		expect(test!.store.getSnapshot().recentCalls.find((call) => call.callId === older!.callId)?.disposition).toBe('escalated');
+		expect(test!.store.getSnapshot().recentCalls.find((call) => call.callId === newer!.callId)?.disposition ?? null).toBeNull();
+		await ui.press(keys.up, keys.enter);
+		await ui.waitForFrame(`Code for ${newer!.number}`);
+		await ui.press(keys.down);
+		await ui.type('left a message');
+		await ui.press(keys.enter);
+		await ui.waitForFrame('Code saved: callback');
+		expect(test!.store.getSnapshot().recentCalls.find((call) => call.callId === newer!.callId)).toMatchObject({
+			disposition: 'callback',
+			note: 'left a message',
+		});
 	});
 });

@@ -4,7 +4,8 @@
 // not connected. Everything the ACD does is described at the top of call-centre.ts.
 import type {DriverEvent, Result, TransferMode} from '../../core/types.js';
 import {refuse} from '../../core/types.js';
-import type {Capabilities, Clock, Driver, TimerHandle} from '../driver.js';
+import type {Capabilities, Clock, TimerHandle} from '../../core/types.js';
+import type {Driver} from '../driver.js';
 import {createEventStream} from '../event-stream.js';
 import {createCallCentre, type CallCentre, type SimOptions} from './call-centre.js';
 import {createRandom} from './random.js';

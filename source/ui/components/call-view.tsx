@@ -1,6 +1,6 @@
 // The Call tab: every field of the current call with a live duration, or the last finished one.
 import {Box, Text} from 'ink';
-import {callDuration, formatDuration, holdDuration} from '../../core/selectors.js';
+import {formatDuration, holdDuration} from '../../core/selectors.js';
 import type {Call, CallRecord} from '../../core/types.js';
 import type {PopsView} from '../desk.js';
 import type {Translate} from '../i18n/index.js';
@@ -18,12 +18,14 @@ export interface CallViewProps {
 	t: Translate;
 	width: number;
 	height: number;
+	/** Lines shown while there is no call (how to log in, where the config file is). */
+	notice?: readonly string[];
 }
 
 function Field({label, value, width}: {label: string; value: string; width: number}) {
 	return (
 		<Box width={width}>
-			<Box width={10} flexShrink={0}>
+			<Box width={12} flexShrink={0}>
 				<Text dimColor wrap="truncate">
 					{label}
 				</Text>
@@ -52,6 +54,7 @@ export function CallView({
 	t,
 	width,
 	height,
+	notice = [],
 }: CallViewProps) {
 	const half = Math.floor(width / 2);
 	const links = fallbackLinks.slice(0, Math.max(0, height - 6));
@@ -59,6 +62,11 @@ export function CallView({
 		return (
 			<Box flexDirection="column" width={width} height={height}>
 				<Text dimColor>{t('label.noCall')}</Text>
+				{notice.map((line) => (
+					<Text key={line} color="cyan" wrap="wrap">
+						{line}
+					</Text>
+				))}
 				{lastCall && (
 					<Text dimColor wrap="truncate">
 						{lastCall.origin === 1 ? symbols.inbound : symbols.outbound} {lastCall.number} ·{' '}
@@ -84,7 +92,7 @@ export function CallView({
 				{call.origin === 1
 					? `${symbols.inbound} ${t('label.inbound')}`
 					: `${symbols.outbound} ${t('label.outbound')}`}{' '}
-				{call.number} · {t(`state.${state}`)} {formatDuration(callDuration(call, now))}
+				{call.number} · {t(`state.${state}`)}
 			</Text>
 			<Box>
 				<Field label={t('label.callerId')} value={call.callerId} width={half} />
@@ -96,7 +104,7 @@ export function CallView({
 			</Box>
 			<Box>
 				<Field
-					label={t('label.hold')}
+					label={t('label.holdTotal')}
 					value={formatDuration(holdDuration(call, now))}
 					width={half}
 				/>

@@ -18,7 +18,17 @@ export interface QueueTableProps {
 	offset?: number;
 }
 
-export function QueueTable({entries, ringing, now, t, width, height, offset = 0}: QueueTableProps) {
+/** The waiting list without the caller ringing here (shown once, highlighted, above the list). */
+export function withoutRinging(entries: readonly QueueEntry[], ringing: Call | null): readonly QueueEntry[] {
+	if (!ringing) return entries;
+	let index = entries.findIndex((entry) => entry.id === ringing.pbxCallId);
+	if (index === -1)
+		index = entries.findIndex((entry) => entry.number === ringing.number && entry.groupId === ringing.groupId);
+	return index === -1 ? entries : [...entries.slice(0, index), ...entries.slice(index + 1)];
+}
+
+export function QueueTable({entries: all, ringing, now, t, width, height, offset = 0}: QueueTableProps) {
+	const entries = withoutRinging(all, ringing);
 	const headerRows = 1 + (ringing ? 1 : 0);
 	const room = Math.max(0, height - headerRows - (entries.length > height - headerRows ? 1 : 0));
 	const start = Math.min(Math.max(0, offset), Math.max(0, entries.length - room));
@@ -33,7 +43,7 @@ export function QueueTable({entries, ringing, now, t, width, height, offset = 0}
 				dim
 			/>
 			{ringing && (
-				<Text color="magentaBright" bold wrap="truncate">
+				<Text color="magenta" bold inverse wrap="truncate">
 					{symbols.ringing} {ringing.number} · {t('label.group')} {ringing.groupId} ·{' '}
 					{t('label.yourCall')}
 				</Text>
@@ -50,7 +60,7 @@ export function QueueTable({entries, ringing, now, t, width, height, offset = 0}
 			))}
 			{entries.length > visible.length && (
 				<Text dimColor>
-					{start + 1}–{start + visible.length} / {entries.length}
+					↕ {start + 1}–{start + visible.length} / {entries.length}
 				</Text>
 			)}
 		</Box>

@@ -2,6 +2,7 @@
 import {Box, Text} from 'ink';
 import type {Translate} from '../i18n/index.js';
 import {keyLabel, type KeyBinding, type UiAction} from '../keymap.js';
+import {displayWidth} from '../text-width.js';
 
 export interface ToolbarItem {
 	binding: KeyBinding;
@@ -28,3 +29,18 @@ export function Toolbar({items, t, width}: {items: ToolbarItem[]; t: Translate; 
 export type ActionAvailability = Partial<
 	Record<UiAction, {enabled: boolean; hidden?: boolean; label?: string}>
 >;
+
+/** Rows the toolbar takes at `width` (its items wrap). */
+export function toolbarRows(items: readonly ToolbarItem[], t: Translate, width: number): number {
+	let rows = 1;
+	let used = 0;
+	for (const item of items) {
+		const itemWidth = displayWidth(`[${keyLabel(item.binding.key)}]${item.label ?? t(item.binding.label)}`);
+		const needed = used === 0 ? itemWidth : used + 1 + itemWidth;
+		if (needed > width && used > 0) {
+			rows += 1;
+			used = itemWidth;
+		} else used = needed;
+	}
+	return rows;
+}

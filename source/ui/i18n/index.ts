@@ -1,8 +1,9 @@
 // t(key, values): one vocabulary table per language, the same keys in each (typed).
+import type {Language} from '../../config/schema.js';
 import {en, type MessageKey} from './en.js';
 import {zhCN} from './zh-CN.js';
 
-export type Language = 'en' | 'zh-CN';
+export type {Language};
 export type {MessageKey};
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 

@@ -4,145 +4,21 @@
 // the DriverEvents, the agent state and the pop parameters a CRM would get.
 import {readFileSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
+import {formatCallIdTime} from '../../../source/core/call-id.js';
 import {
-	createAsteriskDriver,
-	type AsteriskDialplan,
-} from '../../../source/cti/asterisk/asterisk-driver.js';
-import type {Driver} from '../../../source/cti/driver.js';
-import {defaultConfig} from '../../../source/config/schema.js';
-import type {AgentIdentity, Call, DriverEvent, SessionState} from '../../../source/core/types.js';
-import {buildPopUrl} from '../../../source/pops/pop-url.js';
-import {createSessionStore, type SessionStore} from '../../../source/session/session-store.js';
-import {
-	startFakeAmiServer,
-	type FakeAmiServer,
-	type FakeAmiServerOptions,
-	type AmiMessage,
-} from '../../helpers/fake-ami-server.js';
-import {createFakeClock, type FakeClock} from '../../helpers/fake-clock.js';
+	callEvents,
+	connectAndLogin,
+	identity,
+	popParams,
+	resyncReplies,
+	sid,
+	startDesk,
+	stopDesks,
+	until,
+	type Desk,
+} from './driver-harness.js';
 
-const identity: AgentIdentity = {
-	user: '101',
-	agentId: '1',
-	empId: '001',
-	extension: '101',
-	groups: ['support'],
-};
-const sid = '0123456789ABCDEF0123456789ABCDEF';
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-	for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-// Waits on a condition, never a fixed sleep; the poll only bounds how often it is checked.
-async function until<T>(check: () => T | undefined | null | false, what: string): Promise<T> {
-	const deadline = Date.now() + 5000;
-	for (;;) {
-		const value = check();
-		if (value !== undefined && value !== null && value !== false) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 2));
-	}
-}
-
-interface Desk {
-	server: FakeAmiServer;
-	driver: Driver;
-	store: SessionStore;
-	clock: FakeClock;
-	events: DriverEvent[];
-	/** The call as the session held it when each pop would fire. */
-	pops: {ring: Call[]; answer: Call[]; hangup: Call[]};
-	state(): SessionState;
-	sent(action: string): AmiMessage[];
-	waitFor(type: DriverEvent['type'], match?: (event: DriverEvent) => boolean): Promise<DriverEvent>;
-}
-
-interface DeskOptions {
-	mode?: FakeAmiServerOptions['mode'];
-	unmatched?: FakeAmiServerOptions['unmatched'];
-	iface?: string;
-	dialplan?: Partial<AsteriskDialplan>;
-	newChannelId?: () => string;
-	secret?: string;
-	config?: Partial<ReturnType<typeof defaultConfig>['pbx']['asterisk']>;
-}
-
-async function startDesk(scenarios: string | string[], options: DeskOptions = {}): Promise<Desk> {
-	const server = await startFakeAmiServer({
-		scenarios,
-		mode: options.mode ?? 'auto',
-		...(options.unmatched ? {unmatched: options.unmatched} : {}),
-	});
-	const clock = createFakeClock();
-	const config = {
-		...defaultConfig().pbx.asterisk,
-		host: server.host,
-		port: server.port,
-		username: 'ctidesk',
-		secret: options.secret ?? 'ctidesk',
-		interface: options.iface ?? 'Local/101@agent-phone',
-		queues: ['support'],
-		...options.config,
-	};
-	const driver = createAsteriskDriver({
-		config,
-		clock,
-		...(options.dialplan ? {dialplan: options.dialplan} : {}),
-		...(options.newChannelId ? {newChannelId: options.newChannelId} : {}),
-	});
-	const events: DriverEvent[] = [];
-	driver.onEvent((event) => events.push(event));
-	let seq = 0;
-	const store = createSessionStore({
-		driver,
-		clock,
-		authenticate: (user) => (user === identity.user ? identity : null),
-		wrapUpSeconds: 0,
-		allocateCallId: () => `20261125090000${String(++seq).padStart(3, '0')}`,
-		createSid: () => sid,
-	});
-	const pops: Desk['pops'] = {ring: [], answer: [], hangup: []};
-	store.onEvent((event, previous, next) => {
-		if (event.type === 'call-offered' || event.type === 'call-dialing') pops.ring.push(next.call!);
-		if (event.type === 'call-answered' && next.call) pops.answer.push(next.call);
-		if (event.type === 'call-ended' && previous.call) pops.hangup.push(previous.call);
-	});
-	cleanups.push(async () => {
-		await store.stop();
-		await server.close();
-	});
-	await store.start();
-	const desk: Desk = {
-		server,
-		driver,
-		store,
-		clock,
-		events,
-		pops,
-		state: () => store.getSnapshot(),
-		sent: (action) =>
-			server.received.filter((entry) => entry.action === action).map((entry) => entry.message),
-		waitFor: (type, match = () => true) =>
-			until(() => events.find((event) => event.type === type && match(event)), type),
-	};
-	return desk;
-}
-
-async function connectAndLogin(desk: Desk): Promise<void> {
-	await until(() => desk.state().pbx.connected, 'connected');
-	expect(await desk.store.run({type: 'login', user: '101', password: 'x'})).toEqual({ok: true});
-}
-
-const callEvents = (events: DriverEvent[]) =>
-	events.filter((event) => event.type.startsWith('call-') || event.type.startsWith('consult-'));
-
-function popParams(call: Call): Record<string, string> {
-	return Object.fromEntries(
-		new URL(buildPopUrl('https://crm.example/pop', call, sid)).searchParams,
-	);
-}
+afterEach(stopDesks);
 
 describe('asterisk driver: login, presence and the queue', () => {
 	it('logs in with QueueAdd of the interface (paused), then reports what Asterisk says (03/04)', async () => {
@@ -214,6 +90,8 @@ describe('asterisk driver: inbound calls', () => {
 				type: 'call-offered',
 				at: expect.any(Number),
 				pbxCallId: '1795647030.0',
+				// Derived from the Linkedid: the local time of 1795647030 s, and counter 0.
+				callId: formatCallIdTime(1795647030_000) + '000',
 				origin: 1,
 				number: '13800138000',
 				callerId: '13800138000',
@@ -230,7 +108,7 @@ describe('asterisk driver: inbound calls', () => {
 		]);
 		const expected = {
 			origin: '1',
-			callid: '20261125090000001',
+			callid: formatCallIdTime(1795647030_000) + '000',
 			number: '13800138000',
 			callerid: '13800138000',
 			calledid: 'support',
@@ -253,7 +131,7 @@ describe('asterisk driver: inbound calls', () => {
 		expect(desk.state().agent.state).toBe('ready');
 	});
 
-	it('ends with no-answer when the queue gives up ringing, and offers the call again on the retry (12)', async () => {
+	it('ends with no-answer when the queue gives up ringing, and offers the call again on the retry with the same callid (12)', async () => {
 		const desk = await startDesk('12-agent-ringnoanswer', {iface: 'Local/103@agent-phone'});
 		await connectAndLogin(desk);
 		await desk.server.playUntilNextAction();
@@ -274,11 +152,13 @@ describe('asterisk driver: inbound calls', () => {
 		]);
 		// No QueueMemberPause in the capture: Asterisk did not pause the member (autopause off).
 		expect(desk.state().agent.state).toBe('ready');
+		// One PBX call (one Linkedid): one callid for both rings, one History row, one missed call.
+		const callId = formatCallIdTime(1795647162_000) + '036';
+		expect(desk.pops.ring.map((call) => call.callId)).toEqual([callId, callId]);
 		expect(desk.state().recentCalls.map((record) => [record.callId, record.endCause])).toEqual([
-			['20261125090000002', 'customer-hangup'],
-			['20261125090000001', 'no-answer'],
+			[callId, 'customer-hangup'],
 		]);
-		expect(desk.state().shift.callsMissed).toBe(2);
+		expect(desk.state().shift.callsMissed).toBe(1);
 		expect(desk.state().queue).toEqual([]);
 	});
 
@@ -319,7 +199,8 @@ describe('asterisk driver: click-to-dial', () => {
 			Timeout: '30000',
 			Async: 'true',
 		});
-		expect(originate['ChannelId']).toMatch(/^ctidesk-[0-9a-f]{12}$/);
+		// Random (unique across desks), ending in <epoch s>.<ms> so the callid derives from it.
+		expect(originate['ChannelId']).toMatch(/^ctidesk-[0-9a-f]{8}-\d{10}\.\d{3}$/);
 		expect(originate['OtherChannelId']).toBe(`${originate['ChannelId']}-2`);
 		await desk.waitFor('call-answered');
 		expect(desk.state().agent.state).toBe('talking');
@@ -333,6 +214,9 @@ describe('asterisk driver: click-to-dial', () => {
 				type: 'call-dialing',
 				at: expect.any(Number),
 				pbxCallId: id,
+				// The ChannelId ends in the dial's <epoch s>.<ms>: that second and millisecond.
+				callId:
+					formatCallIdTime(desk.clock.now()) + String(desk.clock.now() % 1000).padStart(3, '0'),
 				origin: 2,
 				number: '13900139000',
 				callerId: '101',
@@ -627,49 +511,19 @@ describe('asterisk driver: the link', () => {
 		]);
 		expect(
 			desk.server.received.filter((entry) => entry.connection === 1).map((entry) => entry.action),
-		).toEqual(['Login', 'QueueStatus', 'QueueAdd', 'CoreShowChannels']);
-		expect(desk.events.slice(before).map((e) => e.type)).toEqual(['connection-changed']);
+		).toEqual(['Login', 'QueueStatus', 'CoreShowChannels', 'QueueAdd']);
+		expect(desk.events.slice(before).map((e) => e.type)).toEqual([
+			'pbx-reconciled',
+			'connection-changed',
+		]);
+		expect(desk.events.find((e) => e.type === 'pbx-reconciled')).toMatchObject({
+			changes: [{what: 'member-added', queue: 'support', paused: false, reason: null}],
+		});
 		expect(desk.state().agent).toMatchObject({state: 'ready', identity: {agentId: '1'}});
 	});
 });
 
-// Replies for actions the captures never recorded (resync after a reconnect), in Asterisk's shape.
-function listReply(id: string, complete: string, items: Array<Record<string, string>>): string {
-	const block = (fields: Record<string, string>) =>
-		Object.entries(fields)
-			.map(([key, value]) => `${key}: ${value}\r\n`)
-			.join('') + '\r\n';
-	return (
-		block({Response: 'Success', ActionID: id, EventList: 'start', Message: 'List will follow'}) +
-		items.map((item) => block({...item, ActionID: id})).join('') +
-		block({Event: complete, ActionID: id, EventList: 'Complete', ListItems: String(items.length)})
-	);
-}
-
-function resyncReplies(channels: Array<Record<string, string>>): FakeAmiServerOptions['unmatched'] {
-	return (action) => {
-		const id = action.get('ActionID') ?? '';
-		switch (action.get('Action')) {
-			case 'QueueStatus':
-				return listReply(id, 'QueueStatusComplete', [
-					{
-						Event: 'QueueMember',
-						Queue: 'support',
-						Name: 'agent 101',
-						Location: 'Local/101@agent-phone',
-						Paused: '0',
-						PausedReason: '',
-					},
-				]);
-			case 'CoreShowChannels':
-				return listReply(id, 'CoreShowChannelsComplete', channels);
-			case 'Logoff':
-				return `Response: Goodbye\r\nActionID: ${id}\r\nMessage: Thanks for all the fish.\r\n\r\n`;
-			default:
-				return `Response: Success\r\nActionID: ${id}\r\n\r\n`;
-		}
-	};
-}
+const callIdOf04 = formatCallIdTime(1795647030_000) + '000';
 
 // The two channels of 04's answered call as CoreShowChannels lists them (fields as in 09).
 const callInProgress = [
@@ -730,7 +584,7 @@ describe('asterisk driver: a call across a lost link', () => {
 			'connection-changed',
 			'connection-changed',
 		]);
-		expect(desk.state().call).toMatchObject({callId: '20261125090000001', state: 'talking'});
+		expect(desk.state().call).toMatchObject({callId: callIdOf04, state: 'talking'});
 		expect(desk.pops.ring).toHaveLength(1);
 		expect(desk.pops.answer).toHaveLength(1);
 	});
@@ -743,7 +597,7 @@ describe('asterisk driver: a call across a lost link', () => {
 			'connection-changed',
 		]);
 		expect(desk.state().recentCalls[0]).toMatchObject({
-			callId: '20261125090000001',
+			callId: callIdOf04,
 			endCause: 'connection-lost',
 		});
 	});

@@ -4,7 +4,11 @@
 export interface ReconnectPolicy {
 	/** First delay after a drop. The 08 capture saw Asterisk listening again within ~1.5 s. */
 	initialDelayMs: number;
-	/** Cap, so a PBX back after a long outage is found within this delay. */
+	/**
+	 * Cap, so a PBX back after an outage of any length is found within this delay: the agent is
+	 * back in the queue ≤ 2 s after Asterisk accepts connections again (bench/ami-reconnect.mjs).
+	 * An attempt is one refused TCP connect while Asterisk is down: cheap for both sides.
+	 */
 	maxDelayMs: number;
 	factor: number;
 	/** 0..1: spreads the delays of many desks reconnecting to the same PBX after a restart. */
@@ -14,14 +18,17 @@ export interface ReconnectPolicy {
 	 * security event and ~1 s of Asterisk's time: retry, but no sooner than this.
 	 */
 	authFailureDelayMs: number;
+	/** Cap for those: wrong credentials back off to one try a minute. */
+	maxAuthDelayMs: number;
 }
 
 export const defaultReconnectPolicy: ReconnectPolicy = {
 	initialDelayMs: 250,
-	maxDelayMs: 15_000,
+	maxDelayMs: 1000,
 	factor: 2,
 	jitter: 0.2,
 	authFailureDelayMs: 10_000,
+	maxAuthDelayMs: 60_000,
 };
 
 export type ReconnectCause = 'network' | 'auth';
@@ -38,7 +45,9 @@ export function computeReconnectDelay(
 	if (cause === 'auth')
 		delay = Math.max(delay, policy.authFailureDelayMs * policy.factor ** exponent);
 	const cap =
-		cause === 'auth' ? Math.max(policy.maxDelayMs, policy.authFailureDelayMs) : policy.maxDelayMs;
+		cause === 'auth'
+			? Math.max(policy.maxDelayMs, policy.authFailureDelayMs, policy.maxAuthDelayMs ?? 0)
+			: policy.maxDelayMs;
 	delay = Math.min(delay, cap);
 	// Jitter only shortens, so the cap stays a cap.
 	const spread = delay * Math.min(Math.max(policy.jitter, 0), 1);

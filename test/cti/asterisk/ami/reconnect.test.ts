@@ -12,6 +12,7 @@ const policy = {
 	factor: 2,
 	jitter: 0,
 	authFailureDelayMs: 10_000,
+	maxAuthDelayMs: 60_000,
 };
 
 describe('computeReconnectDelay', () => {
@@ -28,14 +29,25 @@ describe('computeReconnectDelay', () => {
 
 	it.each([
 		[1, 10_000],
-		[2, 15_000],
-		[9, 15_000],
-	])('bad login, attempt %i waits %i ms (slower, same cap)', (attempt, delay) => {
+		[2, 20_000],
+		[3, 40_000],
+		[9, 60_000],
+	])('bad login, attempt %i waits %i ms (slower, its own cap)', (attempt, delay) => {
 		expect(computeReconnectDelay(policy, attempt, 'auth')).toBe(delay);
 	});
 
-	it('keeps auth retries at the auth delay when it exceeds the cap', () => {
-		expect(computeReconnectDelay({...policy, maxDelayMs: 5000}, 3, 'auth')).toBe(10_000);
+	it('keeps auth retries at the auth delay when it exceeds both caps', () => {
+		expect(computeReconnectDelay({...policy, maxDelayMs: 5000, maxAuthDelayMs: 0}, 3, 'auth')).toBe(
+			10_000,
+		);
+	});
+
+	it('by default tries again at most 1 s apart while the PBX is unreachable, however long', () => {
+		for (const attempt of [1, 2, 5, 20, 1000]) {
+			expect(
+				computeReconnectDelay(defaultReconnectPolicy, attempt, 'network', () => 0),
+			).toBeLessThanOrEqual(1000);
+		}
 	});
 
 	it('jitter only shortens the delay, by at most its fraction', () => {
