@@ -228,7 +228,7 @@ export function createApp(deps: AppDeps): App {
 		]);
 		// Issue 15: the browser section, read through a getter at every pop so a saved config applies to the next one.
 		const browserService = createBrowserService({
-			settings: () => config,
+			settings: () => live.getSnapshot(),
 			profileDir: paths.browserProfileDir,
 			isLoggedIn: () => store.getSnapshot().agent.sid !== null,
 			isLoginCgi: (url) => isOwnLoginCgi(url, serverView.port),
@@ -239,6 +239,8 @@ export function createApp(deps: AppDeps): App {
 		browserService.subscribe(() => {
 			for (const listener of popListeners) listener();
 		});
+		// A saved browser mode shows in the status panel at once, not only at the next pop.
+		live.subscribe(() => void browserService.plan());
 		closers.push(() => browserService.close());
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
