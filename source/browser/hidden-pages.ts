@@ -74,6 +74,7 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 			page.on('response', onResponse);
 			const abort = () => void page.close().catch(() => undefined);
 			signal.addEventListener('abort', abort, {once: true});
+			let reusable = true;
 			try {
 				const response = await page.goto(url, {waitUntil: 'load', timeout: timeoutMs}).catch((error: unknown) => {
 					const seen = lastResponse as Response | null;
@@ -95,12 +96,15 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 				);
 				return verdict;
 			} catch (error) {
+				// A page that failed to load (crashed, timed out) is not trusted with the next pop.
+				reusable = false;
 				const reason = signal.aborted ? describe(signal.reason) : describe(error).split('\n')[0]!;
 				return {type: 'retry', reason, retryAfterMs: null};
 			} finally {
 				signal.removeEventListener('abort', abort);
 				page.off('response', onResponse);
-				release(page);
+				if (reusable) release(page);
+				else void page.close().catch(() => undefined);
 			}
 		},
 	};
