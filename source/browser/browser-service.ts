@@ -17,7 +17,8 @@ type PopKind = 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup';
 /** What the service reads of the config (Config satisfies it). */
 export interface BrowserServiceSettings extends BrowserSettingsInput {
 	browser: BrowserConfig;
-	pops: BrowserSettingsInput['pops'] & Partial<Record<PopKind, {window?: PopWindowConfig | undefined}>>;
+	pops: BrowserSettingsInput['pops'] &
+		Partial<Record<PopKind, {url?: string; window?: PopWindowConfig | undefined}>>;
 	links: ReadonlyArray<{url: string}>;
 }
 
@@ -65,6 +66,14 @@ export interface BrowserService {
 	managed: ManagedBrowser;
 	mainWindow: ReturnType<typeof createMainWindow>;
 	close(): Promise<void>;
+}
+
+/** The configured home page, with or without the login parameters (same origin and path). */
+export function isHomePage(url: string, home: string): boolean {
+	if (home === '' || !URL.canParse(url) || !URL.canParse(home)) return false;
+	const a = new URL(url);
+	const b = new URL(home);
+	return a.origin === b.origin && a.pathname === b.pathname;
 }
 
 export function createBrowserService(options: BrowserServiceOptions): BrowserService {
@@ -150,11 +159,14 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 				return await opener.open({port: remote.port, token: remote.token, url, window: windowFor(kind)});
 			}
 			const settings = options.settings();
-			// The Links tab opens a preset link with kind 'home': that is a tab, not a new layout.
-			if (kind === 'home' && !settings.links.some((link) => link.url === url)) {
+			// The home page (bare or with the login) lays the main window out; anything else opened
+			// with kind 'home' (a link from the Links tab or /api/open-link) is a tab.
+			if (kind === 'home' && isHomePage(url, settings.pops.home?.url ?? '')) {
 				await mainWindow.show(url, {loggedIn: options.isLoggedIn(), links: settings.links.map((link) => link.url)});
 			} else {
-				await managed.openTarget(url, windowFor(kind));
+				const window = windowFor(kind);
+				// Without a window of its own the pop is a tab of the main window, as in the original.
+				await managed.openTarget(url, window, window ? undefined : () => mainWindow.front());
 			}
 			return {ok: true};
 		} catch (error) {

@@ -12,6 +12,8 @@ export interface MainWindow {
 	show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void>;
 	/** The tabs in order (tests and the status). */
 	tabs(): Page[];
+	/** Makes the main window the active one (a pop opened as a tab then lands in it). */
+	front(): Promise<void>;
 	/** A page of the main window finished navigating (the agent may just have logged in to the CRM). */
 	onNavigated(listener: () => void): () => void;
 }
@@ -129,6 +131,10 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	return {
 		show,
 		tabs: () => tabs.filter((tab) => !tab.isClosed()),
+		async front() {
+			const first = tabs[0];
+			if (first && !first.isClosed()) await first.bringToFront().catch(() => undefined);
+		},
 		onNavigated(listener) {
 			navigatedListeners.add(listener);
 			return () => navigatedListeners.delete(listener);

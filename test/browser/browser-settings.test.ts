@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {createBrowserService} from '../../source/browser/browser-service.js';
+import {createBrowserService, isHomePage} from '../../source/browser/browser-service.js';
 import {formatPopWindow} from '../../source/browser/pop-window-text.js';
 import {defaultConfig, type Config} from '../../source/config/schema.js';
 import {createAdminSettings} from '../../source/desk.js';
@@ -37,6 +37,15 @@ describe('browser settings on the settings screen', () => {
 		const refused = admin.save({'pops.ring.window': '10x10'});
 		expect(refused).toMatchObject({ok: false});
 		expect(!refused.ok && refused.message).toContain('pops.ring.window');
+	});
+
+	it('knows the home page with or without its login parameters, and nothing else', () => {
+		const home = 'https://crm.example.com/main?app=cc';
+		expect(isHomePage('https://crm.example.com/main?app=cc', home)).toBe(true);
+		expect(isHomePage('https://crm.example.com/main?app=cc&user=101&sid=ABC', home)).toBe(true);
+		expect(isHomePage('https://crm.example.com/tickets', home)).toBe(false);
+		expect(isHomePage('https://other.example.com/main', home)).toBe(false);
+		expect(isHomePage('https://crm.example.com/main', '')).toBe(false);
 	});
 
 	it('formats windows the way the schema reads them', () => {
