@@ -19,6 +19,7 @@ import {join} from 'node:path';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
 import type {BrowserService} from './browser/browser-service.js';
+import {isOwnLoginCgi} from './browser/main-window.js';
 import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
@@ -100,14 +101,6 @@ export interface StopOptions {
 	logout?: boolean;
 	/** The terminal went away (SIGHUP): pause or log out as `onTerminalLost` says, never drop a call. */
 	terminalLost?: boolean;
-}
-
-/** A URL of this desk's own login.cgi (the CRM logging the agent in, in the main window). */
-function isOwnLoginCgi(url: string, port: number | null): boolean {
-	if (port === null || !URL.canParse(url)) return false;
-	const parsed = new URL(url);
-	const loopback = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
-	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -239,6 +232,8 @@ export function createApp(deps: AppDeps): App {
 		browserService.subscribe(() => {
 			for (const listener of popListeners) listener();
 		});
+		// A saved browser mode shows in the status panel at once, not only at the next pop.
+		live.subscribe(() => void browserService.plan());
 		closers.push(() => browserService.close());
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
