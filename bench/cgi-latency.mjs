@@ -2,6 +2,7 @@
 // freezes. Measured against a bare Koa app answering a constant, in the same run.
 //
 //   npm run build && node bench/cgi-latency.mjs [--paced 200] [--seconds 1] [--windows 4] [--bursts 5] [--json]
+//   BENCH_PROFILE=<dir> also writes a V8 CPU profile of the ctidesk server.
 //
 // Each server runs alone in a child process (lib/cgi-servers.mjs: ctidesk exactly as the app
 // wires it — guards with the same-user check on, strict parameters, session, simulator, request
@@ -37,12 +38,15 @@ async function serve(role) {
 	// reads the maximum after it.
 	const delay = monitorEventLoopDelay({resolution: 1});
 	delay.enable();
+	let cpuAtReset = process.cpuUsage();
 	process.on('message', (message) => {
 		if (message === 'reset') {
 			delay.reset();
+			cpuAtReset = process.cpuUsage();
 			process.send({reset: true});
 		} else if (message === 'delay') {
-			process.send({maxMs: delay.max / 1e6});
+			const cpu = process.cpuUsage(cpuAtReset);
+			process.send({maxMs: delay.max / 1e6, cpuMs: (cpu.user + cpu.system) / 1000});
 		}
 	});
 	process.on('disconnect', () => {
@@ -54,7 +58,9 @@ async function serve(role) {
 
 function startChild(role) {
 	return new Promise((resolve, reject) => {
-		const child = fork(fileURLToPath(import.meta.url), ['--serve', role], {stdio: ['ignore', 'ignore', 'inherit', 'ipc']});
+		// BENCH_PROFILE=<dir> writes a V8 CPU profile of the ctidesk server there.
+		const profile = process.env.BENCH_PROFILE && role === 'ctidesk' ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+		const child = fork(fileURLToPath(import.meta.url), ['--serve', role], {stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: profile});
 		child.once('message', ({port}) => resolve({role, child, port}));
 		child.once('error', reject);
 		child.once('exit', (code) => reject(new Error(`${role} server exited with ${code}`)));
@@ -161,7 +167,7 @@ async function burst(server, count = 50) {
 	);
 	// Let the server finish closing the sockets before reading the histogram.
 	await sleep(20);
-	return (await ask(server.child, 'delay')).maxMs;
+	return ask(server.child, 'delay');
 }
 
 async function main() {
@@ -170,7 +176,7 @@ async function main() {
 	const windows = Number(argument('windows', 4));
 	const bursts = Number(argument('bursts', 5));
 	const servers = [await startChild('bare'), await startChild('ctidesk')];
-	const result = {bare: {paced: [], busy: [], rps: [], blocks: []}, ctidesk: {paced: [], busy: [], rps: [], blocks: []}};
+	const result = {bare: {paced: [], busy: [], rps: [], blocks: [], burstCpu: []}, ctidesk: {paced: [], busy: [], rps: [], blocks: [], burstCpu: []}};
 	try {
 		// Warm up: V8 optimises both servers before anything is measured.
 		for (const server of servers) await busy(server.port, 1);
@@ -183,7 +189,11 @@ async function main() {
 			}
 		}
 		for (let round = 0; round < bursts; round += 1) {
-			for (const server of servers) result[server.role].blocks.push(await burst(server));
+			for (const server of servers) {
+				const {maxMs, cpuMs} = await burst(server);
+				result[server.role].blocks.push(maxMs);
+				result[server.role].burstCpu.push(cpuMs);
+			}
 		}
 	} finally {
 		for (const {child} of servers) {
@@ -211,6 +221,7 @@ async function main() {
 		`${pacedRequests} requests paced at ${paceMs} ms (${pacedDesk.n} call.cgi measured per server); ${windows} busy windows of ${seconds} s per server, taking turns`,
 		`p99 ratios: paced ${(pacedDesk.p99 / pacedBare.p99).toFixed(2)}×, busy ${(busyDesk.p99 / busyBare.p99).toFixed(2)}×; throughput ${(rpsDesk / rpsBare).toFixed(2)}× bare`,
 		`longest block per burst (ms), ctidesk: ${ctidesk.blocks.map((ms) => ms.toFixed(2)).join(', ')}; bare: ${bare.blocks.map((ms) => ms.toFixed(2)).join(', ')}`,
+		`server CPU per burst of 50 (median ms): ctidesk ${median(ctidesk.burstCpu).toFixed(1)}, bare ${median(bare.burstCpu).toFixed(1)}`,
 		'with several busy connections and one agent, some call.cgi meet a call already up (409): they still pass every guard and the session check',
 	];
 	printReport(`cgi-latency — node ${process.version}`, figures, notes);

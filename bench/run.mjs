@@ -67,7 +67,7 @@ const benches = [
 	{
 		name: 'cgi-latency',
 		file: 'cgi-latency.mjs',
-		reduced: ['--paced', '100', '--windows', '3', '--bursts', '5'],
+		reduced: ['--paced', '200', '--windows', '3', '--bursts', '7'],
 		full: [],
 		own: true,
 		minutes: 5,

@@ -8,25 +8,27 @@ import type {Config} from './config/schema.js';
 import type {Paths} from './config/paths.js';
 import {createAuthenticator} from './session/authenticate.js';
 import {logActivity, type Logger} from './logger.js';
-import type {LocalApi} from './local-api.js';
+import {createLocalApiHost} from './local-api-host.js';
 import {createActivityLog, type ActivityLog} from './session/activity-log.js';
 import {createCallIdAllocator} from './session/call-id-store.js';
 import {describeEvent} from './session/describe-event.js';
 import {createHistory} from './session/history.js';
 import {createSessionStore, type SessionStore} from './session/session-store.js';
-import type {ExternalSource, PopsView, ServerView} from './core/desk.js';
+import type {DeskSettings, ExternalSource, PopsView, ServerView} from './core/desk.js';
 import {join} from 'node:path';
-import {removeInstanceFile, writeInstanceFile} from './attach/instance-file.js';
 import {findAgent, loginToken} from './config/password.js';
 import type {Launcher, OpenUrlFunction} from './pops/launcher.js';
 import type {BrowserService} from './browser/browser-service.js';
+import {isOwnLoginCgi} from './browser/main-window.js';
 import {createPopsWithBrowser} from './browser/pops-with-browser.js';
 import type {Outbox} from './pops/outbox.js';
 import type {PopService} from './pops/pop-service.js';
-import {deskSettings} from './desk-settings.js';
+import {liveDeskSettings} from './desk-settings.js';
 import type {InstanceControl} from './server/action.js';
 import {createLiveConfig, type LiveConfig} from './live-config.js';
 import {createSwitchableDriver} from './switchable-driver.js';
+import {saveConfig} from './config/store.js';
+import {createOriginRequests, type OriginRequests} from './server/origin-requests.js';
 import {refuse, type Result} from './core/types.js';
 
 export interface AppDeps {
@@ -67,12 +69,16 @@ export interface App {
 	config: Config;
 	/** The config in use now (saved settings apply at once). */
 	settings: LiveConfig;
+	/** What the TUI reads of it (language, keys, reasons…), one object per save. */
+	liveSettings: ExternalSource<DeskSettings>;
 	/** The config as in the file (without command-line flags). */
 	fileConfig(): Config;
 	/** Makes a config just saved to the file the one in use (with the flags applied again). */
 	applySaved(saved: Config): Applied;
 	/** Reconnects the PBX link and rebinds the local API with the settings in use. */
 	reconnect(): Promise<Result>;
+	/** First contact from a CRM origin not allowed yet: the question the TUI shows, and its answer. */
+	originRequests: OriginRequests;
 	paths: Paths;
 	store: SessionStore;
 	activity: ActivityLog;
@@ -95,14 +101,6 @@ export interface StopOptions {
 	logout?: boolean;
 	/** The terminal went away (SIGHUP): pause or log out as `onTerminalLost` says, never drop a call. */
 	terminalLost?: boolean;
-}
-
-/** A URL of this desk's own login.cgi (the CRM logging the agent in, in the main window). */
-function isOwnLoginCgi(url: string, port: number | null): boolean {
-	if (port === null || !URL.canParse(url)) return false;
-	const parsed = new URL(url);
-	const loopback = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
-	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
 }
 
 export function createDriver(config: Config, clock: Clock): Driver {
@@ -131,6 +129,7 @@ export function createApp(deps: AppDeps): App {
 	const clock = deps.clock ?? systemClock;
 	const withFlags = deps.withFlags ?? ((saved: Config) => saved);
 	const live = createLiveConfig(config);
+	const liveSettings = liveDeskSettings(live, paths.configFile);
 	let fileConfig = deps.fileConfig ?? config;
 	/** The PBX, phone and port the running driver and local API were started with. */
 	let running = {pbx: pbxKey(config), port: config.server.port};
@@ -186,19 +185,6 @@ export function createApp(deps: AppDeps): App {
 			);
 	});
 
-	let serverView: ServerView = {on: false, port: null, message: null};
-	const serverListeners = new Set<() => void>();
-	const server = {
-		getSnapshot: () => serverView,
-		subscribe(listener: () => void) {
-			serverListeners.add(listener);
-			return () => serverListeners.delete(listener);
-		},
-	};
-	const setServerView = (view: ServerView) => {
-		serverView = view;
-		for (const listener of serverListeners) listener();
-	};
 	const closers: Array<() => Promise<void>> = [];
 
 	// Pops start with the app (the outbox and cookie jar load from disk); until then the view is empty.
@@ -235,10 +221,10 @@ export function createApp(deps: AppDeps): App {
 		]);
 		// Issue 15: the browser section, read through a getter at every pop so a saved config applies to the next one.
 		const browserService = createBrowserService({
-			settings: () => config,
+			settings: () => live.getSnapshot(),
 			profileDir: paths.browserProfileDir,
 			isLoggedIn: () => store.getSnapshot().agent.sid !== null,
-			isLoginCgi: (url) => isOwnLoginCgi(url, serverView.port),
+			isLoginCgi: (url) => isOwnLoginCgi(url, localApi.view.getSnapshot().port),
 			activity,
 			env: deps.env ?? process.env,
 		});
@@ -246,6 +232,8 @@ export function createApp(deps: AppDeps): App {
 		browserService.subscribe(() => {
 			for (const listener of popListeners) listener();
 		});
+		// A saved browser mode shows in the status panel at once, not only at the next pop.
+		live.subscribe(() => void browserService.plan());
 		closers.push(() => browserService.close());
 		const cookieJar = await createCookieJar({
 			file: join(paths.dataDir, 'cookies.json'),
@@ -312,44 +300,6 @@ export function createApp(deps: AppDeps): App {
 		});
 	}
 
-	let localApi: LocalApi | null = null;
-
-	/** Binds the local API on the port in use and records the instance for `ctidesk attach`. */
-	async function startServer() {
-		// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
-		const {startLocalServer} = await import('./local-api.js');
-		const started = await startLocalServer({store, config: live.getSnapshot, activity, logger, instance}).catch(
-			(error: unknown): LocalApi => ({ok: false, message: `Local API off: ${(error as Error).message}`}),
-		);
-		localApi = started;
-		if (!started.ok) {
-			setServerView({on: false, port: null, message: started.message});
-			activity.add('warn', 'server', started.message);
-			return;
-		}
-		setServerView({on: true, port: started.port, message: null});
-		// Tell `ctidesk attach` / plain `ctidesk` where this instance is.
-		try {
-			writeInstanceFile(paths.runtimeDir, {
-				pid: process.pid,
-				port: started.port,
-				configFile: paths.configFile,
-				startedAt: clock.now(),
-				version: deps.version ?? '0.0.0',
-			});
-		} catch (error) {
-			activity.add('warn', 'app', `Could not record the instance for attach: ${(error as Error).message}`);
-		}
-	}
-
-	async function stopServer() {
-		const running = localApi;
-		localApi = null;
-		if (!running?.ok) return;
-		await running.close();
-		removeInstanceFile(paths.runtimeDir);
-	}
-
 	function applySaved(saved: Config): Applied {
 		fileConfig = saved;
 		const next = withFlags(saved);
@@ -357,6 +307,21 @@ export function createApp(deps: AppDeps): App {
 		activity.add('info', 'app', 'Settings saved: applied from the next request, pop and call on');
 		return {needsReconnect: pbxKey(next) !== running.pbx || next.server.port !== running.port};
 	}
+
+	/** The agent allowed a CRM origin for good: saved in server.allowedOrigins and applied at once. */
+	function allowOrigin(origin: string) {
+		const allowed = fileConfig.server.allowedOrigins;
+		const next = allowed.includes(origin) ? fileConfig : {...fileConfig, server: {...fileConfig.server, allowedOrigins: [...allowed, origin]}};
+		const saved = saveConfig(paths.configFile, next);
+		applySaved(next);
+		activity.add(
+			saved.ok ? 'info' : 'warn',
+			'server',
+			saved.ok ? `Allowed ${origin} (saved in server.allowedOrigins)` : `Allowed ${origin} until ctidesk stops: ${saved.message}`,
+		);
+	}
+
+	const originRequests = createOriginRequests({clock, allowAlways: allowOrigin});
 
 	async function reconnect(): Promise<Result> {
 		const next = live.getSnapshot();
@@ -370,10 +335,10 @@ export function createApp(deps: AppDeps): App {
 			activity.add('info', 'app', `Reconnecting to the PBX (${next.pbx.driver})`);
 			await driver.replace(createDriver(next, clock));
 		}
-		if (before.port !== running.port || !localApi?.ok) {
+		if (before.port !== running.port || !localApi.view.getSnapshot().on) {
 			activity.add('info', 'app', `Rebinding the local API on port ${next.server.port}`);
-			await stopServer();
-			await startServer();
+			await localApi.stop();
+			await localApi.start();
 		}
 		return {ok: true};
 	}
@@ -429,24 +394,39 @@ export function createApp(deps: AppDeps): App {
 			version: deps.version ?? '0.0.0',
 			configFile: paths.configFile,
 			capabilities: store.capabilities,
-			settings: deskSettings(live.getSnapshot()),
+			settings: liveSettings.getSnapshot(),
 		}),
 		shutdown: (logout) => (deps.onShutdown ? deps.onShutdown(logout) : void stop({logout})),
 		openLink,
 		pops,
+		settings: liveSettings,
 	};
+
+	const localApi = createLocalApiHost({
+		store,
+		config: live.getSnapshot,
+		activity,
+		logger,
+		instance,
+		originRequests,
+		paths,
+		clock,
+		version: deps.version ?? '0.0.0',
+	});
 
 	return {
 		config,
 		settings: live,
+		liveSettings,
 		fileConfig: () => fileConfig,
 		applySaved,
 		reconnect,
+		originRequests,
 		paths,
 		store,
 		activity,
 		pops,
-		server,
+		server: localApi.view,
 		openLink,
 		browser: () => browser,
 		async reopenLastPop() {
@@ -458,8 +438,8 @@ export function createApp(deps: AppDeps): App {
 			// The local API comes up before the PBX link: a slow or unreachable PBX must not keep
 			// CRM pages (and attached TUIs) from reaching ctidesk; commands answer pbx-unavailable meanwhile.
 			// Loaded here, not at the top: Koa, the router and ws are not needed for the first frame.
-			await startServer();
-			closers.push(stopServer);
+			await localApi.start();
+			closers.push(localApi.stop);
 			await store.start();
 		},
 		stop,

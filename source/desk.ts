@@ -4,7 +4,7 @@ import {verifyPassword} from './config/password.js';
 import {validateConfig, type Config} from './config/schema.js';
 import {saveConfig} from './config/store.js';
 import {formatPopWindow} from './browser/pop-window-text.js';
-import type {AdminSettings, Desk, DeskSettings, ExternalSource, SettingsField} from './core/desk.js';
+import type {AdminSettings, Desk, SettingsField} from './core/desk.js';
 import {refuse, type Result} from './core/types.js';
 import {deskSettings} from './desk-settings.js';
 
@@ -122,23 +122,6 @@ export function createAdminSettings(target: SettingsHost | Config, configFile: s
 	return admin;
 }
 
-/** The TUI's settings as saved, one object per saved config (useSyncExternalStore needs that). */
-function liveDeskSettings(app: App, configFile: string): ExternalSource<DeskSettings> {
-	let from = app.settings.getSnapshot();
-	let settings = {...deskSettings(from), configFile};
-	return {
-		getSnapshot() {
-			const config = app.settings.getSnapshot();
-			if (config !== from) {
-				from = config;
-				settings = {...deskSettings(config), configFile};
-			}
-			return settings;
-		},
-		subscribe: app.settings.subscribe,
-	};
-}
-
 export function createDesk(app: App, configFile: string): Desk {
 	return {
 		session: {
@@ -151,7 +134,8 @@ export function createDesk(app: App, configFile: string): Desk {
 		pops: app.pops,
 		server: app.server,
 		settings: {...deskSettings(app.config), configFile},
-		liveSettings: liveDeskSettings(app, configFile),
+		liveSettings: app.liveSettings,
+		originRequests: app.originRequests,
 		openLink: app.openLink,
 		reopenLastPop: app.reopenLastPop,
 		admin: createAdminSettings(app, configFile),

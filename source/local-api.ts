@@ -5,6 +5,7 @@ import type {Logger} from './logger.js';
 import type {InstanceControl} from './server/action.js';
 import {createServer} from './server/create-server.js';
 import {listenServer} from './server/listen.js';
+import type {OriginRequests} from './server/origin-requests.js';
 import type {ActivityLog} from './session/activity-log.js';
 import type {SessionStore} from './session/session-store.js';
 
@@ -19,6 +20,8 @@ export async function startLocalServer(deps: {
 	logger: Logger;
 	/** What /api and attached TUIs see of the instance. */
 	instance?: InstanceControl;
+	/** First contact from a CRM origin not allowed yet: the agent is asked in the TUI. */
+	originRequests?: OriginRequests;
 }): Promise<LocalApi> {
 	const listening = await listenServer(createServer(deps), {...deps, port: deps.config().server.port});
 	if (listening.error) return {ok: false, message: listening.error.message};

@@ -198,6 +198,9 @@ function mainPage({user, ctidesk, self, records}) {
 				cgi('transfer.cgi', {number: '2001', mode: 'consult'}),
 				'Consult 2001',
 			) +
+			link('consult-complete', cgi('transfer.cgi', {action: 'complete'}), 'Complete the transfer') +
+			link('consult-cancel', cgi('transfer.cgi', {action: 'cancel'}), 'Back to the customer') +
+			link('consult-conference', cgi('transfer.cgi', {action: 'conference'}), 'Three-way call') +
 			`<form id="transfer-form" action="${escapeHtml(cgi('transfer.cgi'))}" target="_blank">` +
 			'<input name="number" id="transfer-number" placeholder="number" required> ' +
 			'<select name="mode" id="transfer-mode"><option value="blind">blind</option><option value="consult">consult</option></select> ' +

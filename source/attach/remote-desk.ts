@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import {reduce} from '../core/session.js';
 import type {Command, Result, SessionEvent, SessionState} from '../core/types.js';
 import type {ActivityEntry} from '../session/activity-log.js';
-import type {Desk, DeskSettings, ExternalSource, PopsView, ServerView} from '../core/desk.js';
+import type {Desk, DeskSettings, ExternalSource, OriginRequest, PopsView, ServerView} from '../core/desk.js';
 import {createApiClient} from './api-client.js';
 
 export interface InstanceDescription {
@@ -23,7 +23,9 @@ export type ServerMessage =
 	| {type: 'event'; seq: number; event: SessionEvent}
 	| {type: 'gap'; since: number; seq: number}
 	| {type: 'activity'; entries: ActivityEntry[]}
-	| {type: 'pops'; view: PopsView};
+	| {type: 'pops'; view: PopsView}
+	| {type: 'settings'; settings: DeskSettings}
+	| {type: 'origin-request'; request: OriginRequest | null};
 
 export interface RemoteDesk extends Desk {
 	instance: InstanceDescription;
@@ -62,6 +64,8 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 	const activity = createSource<readonly ActivityEntry[]>([]);
 	const pops = createSource<PopsView>({recent: [], fallbackLinks: [], pendingHidden: 0});
 	const server = createSource<ServerView>({on: true, port, message: null});
+	const liveSettings = createSource<DeskSettings>(instance.settings);
+	const originRequest = createSource<OriginRequest | null>(null);
 	let closed = false;
 	let socket: WebSocket | null = null;
 	let retryMs = 250;
@@ -97,6 +101,12 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 			}
 			case 'pops':
 				pops.set(message.view);
+				return;
+			case 'settings':
+				liveSettings.set(message.settings);
+				return;
+			case 'origin-request':
+				originRequest.set(message.request);
 				return;
 		}
 	};
@@ -160,6 +170,14 @@ export async function connectRemoteDesk(port: number, {now = Date.now} = {}): Pr
 		pops,
 		server,
 		settings: instance.settings,
+		liveSettings,
+		originRequests: {
+			getSnapshot: originRequest.getSnapshot,
+			subscribe: originRequest.subscribe,
+			answer(id, answer) {
+				void api.post('/api/origin-answer', {id, answer}).catch(() => undefined);
+			},
+		},
 		async openLink(url) {
 			await api.post('/api/open-link', {url}).catch(() => undefined);
 		},

@@ -17,7 +17,8 @@ type PopKind = 'home' | 'ring' | 'answer' | 'hangup' | 'wrapup';
 /** What the service reads of the config (Config satisfies it). */
 export interface BrowserServiceSettings extends BrowserSettingsInput {
 	browser: BrowserConfig;
-	pops: BrowserSettingsInput['pops'] & Partial<Record<PopKind, {window?: PopWindowConfig | undefined}>>;
+	pops: BrowserSettingsInput['pops'] &
+		Partial<Record<PopKind, {url?: string; window?: PopWindowConfig | undefined}>>;
 	links: ReadonlyArray<{url: string}>;
 }
 
@@ -67,6 +68,14 @@ export interface BrowserService {
 	close(): Promise<void>;
 }
 
+/** The configured home page, with or without the login parameters (same origin and path). */
+export function isHomePage(url: string, home: string): boolean {
+	if (home === '' || !URL.canParse(url) || !URL.canParse(home)) return false;
+	const a = new URL(url);
+	const b = new URL(home);
+	return a.origin === b.origin && a.pathname === b.pathname;
+}
+
 export function createBrowserService(options: BrowserServiceOptions): BrowserService {
 	const env = options.env ?? process.env;
 	const platform = options.platform ?? process.platform;
@@ -80,16 +89,19 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 		const next = resolveBrowserMode(settings, {findBrowser, env, platform});
 		const changedMode = planFor !== null && planFor.plan.why !== next.why;
 		planFor = {settings, plan: next};
-		for (const notice of next.notices) {
-			if (told.has(notice)) continue;
-			told.add(notice);
-			options.activity?.add('warn', 'browser', notice);
-		}
-		if (changedMode) {
-			options.activity?.add('info', 'browser', `Browser: ${next.why}`);
-			if (next.mode !== 'managed') void managed.close();
-		}
-		updateStatus(next);
+		// plan() may run inside a render (the status panel reads getSnapshot): tell afterwards.
+		queueMicrotask(() => {
+			for (const notice of next.notices) {
+				if (told.has(notice)) continue;
+				told.add(notice);
+				options.activity?.add('warn', 'browser', notice);
+			}
+			if (changedMode) {
+				options.activity?.add('info', 'browser', `Browser: ${next.why}`);
+				if (next.mode !== 'managed') void managed.close();
+			}
+			notifyIfChanged();
+		});
 		return next;
 	}
 
@@ -107,22 +119,39 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 	// --- status -------------------------------------------------------------------------------
 	const listeners = new Set<() => void>();
 	let status: BrowserStatus | null = null;
-	function updateStatus(current: BrowserPlan) {
-		const next: BrowserStatus = {mode: current.mode, why: current.why, running: managed.running()};
-		if (status && status.mode === next.mode && status.why === next.why && status.running === next.running) return;
-		status = next;
+	/** The same object until the mode, its reason or the browser's running state changes. */
+	function currentStatus(): BrowserStatus {
+		const current = plan();
+		const running = managed.running();
+		if (!status || status.mode !== current.mode || status.why !== current.why || status.running !== running) {
+			status = {mode: current.mode, why: current.why, running};
+		}
+		return status;
+	}
+	let notified: BrowserStatus | null = null;
+	function notifyIfChanged() {
+		const next = currentStatus();
+		if (next === notified) return;
+		notified = next;
 		for (const listener of listeners) listener();
 	}
 	managed.onSession((session) => {
-		updateStatus(plan());
-		session.context.on('close', () => updateStatus(plan()));
+		notifyIfChanged();
+		session.context.on('close', notifyIfChanged);
 	});
 
 	function windowFor(kind: PopKind): PopWindowConfig | null {
 		return options.settings().pops[kind]?.window ?? null;
 	}
 
-	async function openVisible({kind, url}: {kind: PopKind; url: string}): Promise<VisibleResult> {
+	async function openVisible(request: {kind: PopKind; url: string}): Promise<VisibleResult> {
+		const first = await openVisibleOnce(request);
+		// The agent closed the browser just as the pop came: it starts again for this pop.
+		if (!first.ok && plan().mode === 'managed' && !managed.running()) return openVisibleOnce(request);
+		return first;
+	}
+
+	async function openVisibleOnce({kind, url}: {kind: PopKind; url: string}): Promise<VisibleResult> {
 		const current = plan();
 		try {
 			if (current.mode === 'remote') {
@@ -130,11 +159,14 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 				return await opener.open({port: remote.port, token: remote.token, url, window: windowFor(kind)});
 			}
 			const settings = options.settings();
-			// The Links tab opens a preset link with kind 'home': that is a tab, not a new layout.
-			if (kind === 'home' && !settings.links.some((link) => link.url === url)) {
+			// The home page (bare or with the login) lays the main window out; anything else opened
+			// with kind 'home' (a link from the Links tab or /api/open-link) is a tab.
+			if (kind === 'home' && isHomePage(url, settings.pops.home?.url ?? '')) {
 				await mainWindow.show(url, {loggedIn: options.isLoggedIn(), links: settings.links.map((link) => link.url)});
 			} else {
-				await managed.openTarget(url, windowFor(kind));
+				const window = windowFor(kind);
+				// Without a window of its own the pop is a tab of the main window, as in the original.
+				await managed.openTarget(url, window, window ? undefined : () => mainWindow.front());
 			}
 			return {ok: true};
 		} catch (error) {
@@ -170,10 +202,7 @@ export function createBrowserService(options: BrowserServiceOptions): BrowserSer
 			if (plan().mode !== 'managed') return null;
 			return (url, signal) => hidden.deliver(url, {loginUrl: options.settings().browser.loginUrl, signal, timeoutMs: 10_000});
 		},
-		getSnapshot() {
-			if (!status) plan();
-			return status!;
-		},
+		getSnapshot: currentStatus,
 		subscribe(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);

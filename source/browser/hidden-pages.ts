@@ -27,9 +27,10 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 			if (!page) break;
 			if (!page.isClosed()) return page;
 		}
-		const page = await browser.openTarget('about:blank', {width: 400, height: 300});
+		const page = await browser.openTarget('about:blank', {width: 400, height: 300, state: 'minimized'});
 		const {cdp} = await browser.session();
-		// Out of sight: a minimised window (headless has none to show).
+		// Out of sight: a minimised window from the start (headless has none to show); minimised
+		// again for browsers older than Target.createTarget's windowState.
 		try {
 			const {windowId} = (await cdp.send('Browser.getWindowForTarget', {targetId: await targetId(page)} as never)) as {windowId: number};
 			await cdp.send('Browser.setWindowBounds', {windowId, bounds: {windowState: 'minimized'}} as never);
@@ -73,6 +74,7 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 			page.on('response', onResponse);
 			const abort = () => void page.close().catch(() => undefined);
 			signal.addEventListener('abort', abort, {once: true});
+			let reusable = true;
 			try {
 				const response = await page.goto(url, {waitUntil: 'load', timeout: timeoutMs}).catch((error: unknown) => {
 					const seen = lastResponse as Response | null;
@@ -94,12 +96,15 @@ export function createHiddenPages(browser: ManagedBrowser): HiddenPages {
 				);
 				return verdict;
 			} catch (error) {
+				// A page that failed to load (crashed, timed out) is not trusted with the next pop.
+				reusable = false;
 				const reason = signal.aborted ? describe(signal.reason) : describe(error).split('\n')[0]!;
 				return {type: 'retry', reason, retryAfterMs: null};
 			} finally {
 				signal.removeEventListener('abort', abort);
 				page.off('response', onResponse);
-				release(page);
+				if (reusable) release(page);
+				else void page.close().catch(() => undefined);
 			}
 		},
 	};

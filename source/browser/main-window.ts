@@ -12,6 +12,8 @@ export interface MainWindow {
 	show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void>;
 	/** The tabs in order (tests and the status). */
 	tabs(): Page[];
+	/** Makes the main window the active one (a pop opened as a tab then lands in it). */
+	front(): Promise<void>;
 	/** A page of the main window finished navigating (the agent may just have logged in to the CRM). */
 	onNavigated(listener: () => void): () => void;
 }
@@ -22,6 +24,14 @@ export interface MainWindowOptions {
 	now?: () => number;
 }
 
+/** A URL of this desk's own login.cgi on the local API's port (the CRM logging the agent in). */
+export function isOwnLoginCgi(url: string, port: number | null): boolean {
+	if (port === null || !URL.canParse(url)) return false;
+	const parsed = new URL(url);
+	const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+	return loopback && Number(parsed.port || 80) === port && parsed.pathname === '/cgi-bin/login.cgi';
+}
+
 /** How long after a login.cgi redirect in the first tab it counts as "the CRM logged us in here". */
 const loginCgiWindowMs = 30_000;
 
@@ -30,6 +40,8 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	let tabs: Page[] = [];
 	let loginCgiAt = -Infinity;
 	const navigatedListeners = new Set<() => void>();
+	/** Layouts asked for and not finished. */
+	let showing = 0;
 	/** What the window last showed (in memory only: the home URL holds the sid). */
 	let lastLayout: {homeUrl: string; loggedIn: boolean; links: readonly string[]} | null = null;
 	/** The URL each link tab was opened with (its own URL may have moved on by a redirect). */
@@ -39,8 +51,9 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 		// The window the browser starts with becomes the first tab.
 		const first = session.context.pages()[0];
 		if (first) adoptFirst(first);
-		// Started again (the agent had closed it): the main window comes back as it was.
-		if (lastLayout) void show(lastLayout.homeUrl, lastLayout).catch(() => undefined);
+		// Started again by a pop (the agent had closed it): the main window comes back as it was.
+		// Not when a layout is what started it: that one is about to be shown anyway.
+		if (lastLayout && showing === 0) void show(lastLayout.homeUrl, lastLayout).catch(() => undefined);
 	});
 
 	function watch(page: Page) {
@@ -109,7 +122,8 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	let laying: Promise<unknown> = Promise.resolve();
 	function show(homeUrl: string, layout: {loggedIn: boolean; links: readonly string[]}): Promise<void> {
 		lastLayout = {homeUrl, ...layout};
-		const run = laying.then(() => layOut(homeUrl, layout));
+		showing += 1;
+		const run = laying.then(() => layOut(homeUrl, layout)).finally(() => (showing -= 1));
 		laying = run.catch(() => undefined);
 		return run;
 	}
@@ -117,6 +131,10 @@ export function createMainWindow(browser: ManagedBrowser, options: MainWindowOpt
 	return {
 		show,
 		tabs: () => tabs.filter((tab) => !tab.isClosed()),
+		async front() {
+			const first = tabs[0];
+			if (first && !first.isClosed()) await first.bringToFront().catch(() => undefined);
+		},
 		onNavigated(listener) {
 			navigatedListeners.add(listener);
 			return () => navigatedListeners.delete(listener);

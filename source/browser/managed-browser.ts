@@ -57,6 +57,8 @@ export interface WindowBounds {
 	height: number;
 	x?: number | undefined;
 	y?: number | undefined;
+	/** 'minimized': out of sight from the start (hidden pops). */
+	state?: 'minimized';
 }
 
 /** Flags every managed launch gets. */
@@ -99,9 +101,12 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 	async function start(): Promise<Session> {
 		const settings = options.settings();
 		mkdirSync(options.profileDir, {recursive: true, mode: 0o700});
-		const done = await prepareProfile(options.profileDir, options.lockProbe);
-		if (done) options.activity?.add('warn', 'browser', done);
-		const context = await launch(options.profileDir, settings);
+		const context = await launchOnProfile(settings).catch(async (error: unknown) => {
+			// A browser that was just closed may still hold the profile for a moment: once more.
+			options.activity?.add('warn', 'browser', `The browser did not start (${describe(error)}); trying once more.`);
+			await new Promise((resolve) => setTimeout(resolve, 1000));
+			return launchOnProfile(settings);
+		});
 		const browser = context.browser();
 		if (!browser) {
 			await context.close();
@@ -117,6 +122,12 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 		options.activity?.add('info', 'browser', `Started the managed browser (${settings.executable}${settings.headless ? ', headless' : ''}).`);
 		for (const listener of listeners) listener(session);
 		return session;
+	}
+
+	async function launchOnProfile(settings: LaunchSettings): Promise<BrowserContext> {
+		const done = await prepareProfile(options.profileDir, options.lockProbe);
+		if (done) options.activity?.add('warn', 'browser', done);
+		return launch(options.profileDir, settings);
 	}
 
 	async function session(): Promise<Session> {
@@ -193,6 +204,7 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 				params['height'] = window.height;
 				if (window.x !== undefined) params['left'] = window.x;
 				if (window.y !== undefined) params['top'] = window.y;
+				if (window.state) params['windowState'] = window.state;
 			}
 			const turn = openings.then(async () => {
 				await before?.().catch(() => undefined);
@@ -209,4 +221,8 @@ export function createManagedBrowser(options: ManagedBrowserOptions): ManagedBro
 			await open.context.close().catch(() => undefined);
 		},
 	};
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }

@@ -52,6 +52,9 @@ export function resolveBrowserMode(settings: BrowserSettingsInput, probe: Browse
 	});
 
 	if (pops.noBrowser) {
+		notices.push(
+			'No browser opens (--no-browser or pops.noBrowser): every visible pop is an on-screen link. pops.noBrowser is still read; how pops open is now the "browser" section (over SSH: browser.mode "remote" with ctidesk opener).',
+		);
 		return plan('system', 'no browser (--no-browser or pops.noBrowser): pops show as links', {linksOnly: true});
 	}
 	if (legacyCommand) {

@@ -10,6 +10,7 @@ import type {DeskSettings, ExternalSource, PopsView} from '../core/desk.js';
 import type {Middleware} from 'koa';
 import {answerFailure, answerSuccess, failure, type LocalState, type Outcome} from './answer.js';
 import {allowedOrigins, type PeerCheck} from './guard.js';
+import type {OriginRequests} from './origin-requests.js';
 import {parseRedirect, type Params, type Parsed} from './validate.js';
 
 export interface ServerDeps {
@@ -22,6 +23,8 @@ export interface ServerDeps {
 	peerCheck?: PeerCheck;
 	/** The running instance behind /api and the WebSocket's pops messages; absent in bare server tests. */
 	instance?: InstanceControl;
+	/** First contact from an origin not allowed yet: ask the agent (absent: refuse, as headless). */
+	originRequests?: OriginRequests;
 }
 
 /** What an attached TUI learns of the instance (remote-desk.ts `InstanceDescription`, without `ok`). */
@@ -40,6 +43,8 @@ export interface InstanceControl {
 	shutdown(logout: boolean): void;
 	openLink(url: string): Promise<void>;
 	pops: ExternalSource<PopsView>;
+	/** The TUI's settings as saved (attached TUIs get each change); absent: they never change. */
+	settings?: ExternalSource<DeskSettings>;
 }
 
 /** A route's decision: run `command` (or nothing, when the goal is already reached) and say `message`. */
@@ -57,7 +62,9 @@ export function action(deps: ServerDeps, plan: Planner): Middleware<LocalState> 
 		const params = ctx.state.params ?? new Map<string, string>();
 		const config = deps.config();
 		// The redirect target is checked first: a bad url= must change nothing.
-		const url = parseRedirect(params.get('url'), allowedOrigins(config));
+		const granted = ctx.state.grantedOrigin;
+		const allowed = allowedOrigins(config);
+		const url = parseRedirect(params.get('url'), granted === undefined || allowed.has(granted) ? allowed : new Set([...allowed, granted]));
 		if (!url.ok) return answerFailure(ctx, badInput(url));
 		const decided = await plan(params, deps.store.getSnapshot(), config);
 		if (decided.ok !== true) return answerFailure(ctx, decided);

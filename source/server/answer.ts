@@ -30,6 +30,8 @@ export interface LocalState {
 	params?: Params;
 	/** What the answer said; set by every answer below. */
 	outcome?: Outcome;
+	/** An origin the agent allowed for this request only (first contact): also a valid `url=`. */
+	grantedOrigin?: string;
 }
 
 export type LocalContext = ParameterizedContext<LocalState>;
@@ -75,7 +77,8 @@ export function wantsJson(ctx: LocalContext): boolean {
 function send(ctx: LocalContext, outcome: Outcome, type: string, body: string) {
 	ctx.state.outcome = outcome;
 	ctx.status = outcome.status;
-	ctx.type = type;
+	// The exact header: Koa's ctx.type setter would look the type up in its MIME table each time.
+	ctx.set('Content-Type', type);
 	ctx.body = body;
 }
 

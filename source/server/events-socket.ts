@@ -16,6 +16,7 @@ import pino from 'pino';
 import {toStatusJson} from '../core/status.js';
 import type {SessionEvent} from '../core/types.js';
 import type {ActivityEntry} from '../session/activity-log.js';
+import type {DeskSettings, ExternalSource} from '../core/desk.js';
 import type {ServerDeps} from './action.js';
 import {allowedOrigins, checkRequest} from './guard.js';
 import {peerCheckFor} from './peer-user.js';
@@ -115,6 +116,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	let popsFlush: NodeJS.Immediate | null = null;
 	const activityMessage = (entries: readonly ActivityEntry[]) => JSON.stringify({type: 'activity', entries});
 	const popsMessage = () => JSON.stringify({type: 'pops', view: deps.instance!.pops.getSnapshot()});
+	const settingsMessage = (settings: ExternalSource<DeskSettings>) => JSON.stringify({type: 'settings', settings: settings.getSnapshot()});
 
 	function flushActivity() {
 		activityFlush = null;
@@ -146,6 +148,33 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 			});
 		}) ?? (() => undefined);
 
+	// First contact from a CRM: an attached TUI can show the question too. Subscribed only while
+	// one is attached, since a subscriber is what tells the service that someone can answer.
+	const originRequests = deps.originRequests;
+	const originMessage = () => JSON.stringify({type: 'origin-request', request: originRequests!.getSnapshot()});
+	let unsubscribeOrigins: (() => void) | null = null;
+	const sendOrigin = () => {
+		const data = originMessage();
+		for (const client of clients) if (client.attached) send(client, data);
+	};
+	function followOrigins(attached: number) {
+		if (!originRequests) return;
+		if (attached > 0 && !unsubscribeOrigins) unsubscribeOrigins = originRequests.subscribe(sendOrigin);
+		if (attached === 0 && unsubscribeOrigins) {
+			unsubscribeOrigins();
+			unsubscribeOrigins = null;
+		}
+	}
+
+	// Settings saved on the instance apply at once in attached TUIs too.
+	const settingsSource = deps.instance?.settings;
+	const unsubscribeSettings =
+		settingsSource?.subscribe(() => {
+			if (attachedCount === 0) return;
+			const data = settingsMessage(settingsSource);
+			for (const client of clients) if (client.attached) send(client, data);
+		}) ?? (() => undefined);
+
 	const heartbeat = setInterval(() => {
 		for (const client of clients) {
 			if (!client.alive) {
@@ -161,7 +190,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 	function accept(ws: WebSocket, since: number | null, attached: boolean) {
 		const client: Client = {ws, alive: true, attached, activityId: 0};
 		clients.add(client);
-		if (attached) attachedCount += 1;
+		if (attached) followOrigins((attachedCount += 1));
 		activity.add('info', 'server', `WebSocket client connected${since === null ? '' : ` (since ${since})`}; ${clients.size} open`);
 		ws.on('pong', () => {
 			client.alive = true;
@@ -169,7 +198,7 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		ws.on('error', (error) => logger.warn({err: error}, 'WebSocket client error'));
 		ws.on('close', () => {
 			clients.delete(client);
-			if (attached) attachedCount -= 1;
+			if (attached) followOrigins((attachedCount -= 1));
 			activity.add('info', 'server', `WebSocket client disconnected; ${clients.size} open`);
 		});
 		// Replay and subscription happen in this same tick, so no event can fall between them.
@@ -188,6 +217,8 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 		client.activityId = entries.at(-1)?.id ?? 0;
 		send(client, activityMessage(entries));
 		if (deps.instance) send(client, popsMessage());
+		if (settingsSource) send(client, settingsMessage(settingsSource));
+		if (originRequests) send(client, originMessage());
 	}
 
 	function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, path: string, since: Since, refuse: (status: number, message: string) => void) {
@@ -224,6 +255,8 @@ export function createEventsSocket(deps: ServerDeps, options: EventsSocketOption
 			unsubscribe();
 			unsubscribeActivity();
 			unsubscribePops();
+			unsubscribeSettings();
+			unsubscribeOrigins?.();
 			if (activityFlush) clearImmediate(activityFlush);
 			if (popsFlush) clearImmediate(popsFlush);
 			const closing = [...clients].map(

@@ -17,8 +17,8 @@
 //   connections: a new connection may come from someone else on a reused port.
 // - Cost: the kernel builds /proc/net/tcp by walking its whole established-connection hash
 //   table (262,144 buckets on a 2-CPU VM), about 1-6 ms per read however few sockets there
-//   are, and far more while the machine is busy with TCP. So the read is asynchronous (the
-//   thread pool does it): the event loop, and the TUI with it, never waits for the kernel.
+//   are, and far more while the machine is busy with TCP. So the read is asynchronous (a worker
+//   thread does it, proc-reader.ts): the event loop, and the TUI with it, never waits for the kernel.
 //   listen.ts keeps a half-closed client's socket open for the answer meanwhile. A keep-alive
 //   request pays nothing.
 // - Connections that arrive together share one read: a browser opens several at once. A table
@@ -26,11 +26,11 @@
 //   holds for that connection; a read started before the accept is never used for it, even if
 //   it finishes after, as the ports may then have belonged to an earlier connection.
 import {readFileSync} from 'node:fs';
-import {readFile} from 'node:fs/promises';
 import {endianness} from 'node:os';
 import type {Socket} from 'node:net';
 import type {Config} from '../config/schema.js';
 import type {PeerCheck, Verdict} from './guard.js';
+import {createProcReader} from './proc-reader.js';
 
 export interface ProcNetEntry {
 	localAddress: string;
@@ -147,25 +147,62 @@ export interface Endpoint {
 
 const portHex = (port: number) => port.toString(16).toUpperCase().padStart(4, '0');
 
+/** One read of /proc/net/tcp or tcp6, asked about many connections. */
+export interface ProcTable {
+	/** The owner of the socket whose local end is `peer` and remote end is `ours`, or null. */
+	owner(family: 4 | 6, peer: Endpoint, ours: Endpoint): ProcNetEntry | null;
+}
+
 /**
- * The owner of the socket whose local end is `peer` and remote end is `ours`, from the text of
- * /proc/net/tcp (`family` 4) or tcp6 (`family` 6). A direct string search for the encoded pair
- * rather than parsing every line: the table lists every TCP socket on the machine.
+ * A table read, indexed on first use for each server end (`ours`): one pass over the text picks
+ * the lines whose remote end is that server, keyed by their local end. The table lists every TCP
+ * socket on the machine (thousands of lines on a busy one, time-waits included), so a burst of
+ * new connections must not scan it once per connection: that alone kept the event loop busy
+ * for tens of milliseconds (bench/cgi-latency.mjs, the burst's longest block).
  */
-export function findSocketOwner(text: string, family: 4 | 6, peer: Endpoint, ours: Endpoint, little = littleEndian): ProcNetEntry | null {
-	const peerHex = encodeProcAddress(peer.address, family, little);
-	const ourHex = encodeProcAddress(ours.address, family, little);
-	if (!peerHex || !ourHex) return null;
-	const needle = ` ${peerHex}:${portHex(peer.port)} ${ourHex}:${portHex(ours.port)} `;
-	let found: ProcNetEntry | null = null;
-	for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
-		const start = text.lastIndexOf('\n', at) + 1;
-		const end = text.indexOf('\n', at);
-		const entry = parseProcNetLine(text.slice(start, end === -1 ? undefined : end), little);
-		// A time-wait leftover of an earlier connection on the same ports may precede the live one.
-		if (entry && (found === null || found.inode === 0)) found = entry;
+export function createProcTable(text: string, little = littleEndian): ProcTable {
+	const byServer = new Map<string, Map<string, ProcNetEntry>>();
+	return {
+		owner(family, peer, ours) {
+			const peerHex = encodeProcAddress(peer.address, family, little);
+			const ourHex = encodeProcAddress(ours.address, family, little);
+			if (!peerHex || !ourHex) return null;
+			const server = `${ourHex}:${portHex(ours.port)}`;
+			let index = byServer.get(server);
+			if (!index) byServer.set(server, (index = indexConnectionsTo(text, server, little)));
+			return index.get(`${peerHex}:${portHex(peer.port)}`) ?? null;
+		},
+	};
+}
+
+/**
+ * The lines whose remote end is `server` (address:port as the table prints it), by their local
+ * end. Lines read `   N: LOCAL REMOTE ST …` with fixed-width fields after the first colon.
+ */
+function indexConnectionsTo(text: string, server: string, little: boolean): Map<string, ProcNetEntry> {
+	const index = new Map<string, ProcNetEntry>();
+	const width = server.length;
+	for (let start = 0; start < text.length; ) {
+		let end = text.indexOf('\n', start);
+		if (end === -1) end = text.length;
+		const colon = text.indexOf(':', start);
+		const local = colon + 2;
+		const remote = local + width + 1;
+		if (colon !== -1 && remote + width < end && text.startsWith(server, remote) && text.charCodeAt(remote + width) === 0x20) {
+			const entry = parseProcNetLine(text.slice(start, end), little);
+			const key = text.slice(local, local + width);
+			// A time-wait leftover of an earlier connection on the same ports may precede the live one.
+			const known = index.get(key);
+			if (entry && (!known || known.inode === 0)) index.set(key, entry);
+		}
+		start = end + 1;
 	}
-	return found;
+	return index;
+}
+
+/** The owner of one socket, from the text of /proc/net/tcp (`family` 4) or tcp6 (`family` 6). */
+export function findSocketOwner(text: string, family: 4 | 6, peer: Endpoint, ours: Endpoint, little = littleEndian): ProcNetEntry | null {
+	return createProcTable(text, little).owner(family, peer, ours);
 }
 
 export interface PeerUserOptions {
@@ -185,11 +222,18 @@ export type PeerLookup =
 	| {kind: 'unknown'; reason: string}
 	| {kind: 'unsupported'; reason: string};
 
-const readProc = (path: string) => readFile(path, 'latin1');
+const readProc = createProcReader();
 const readProcNow = (path: string) => readFileSync(path, 'latin1');
 
+type PeerSocket = Pick<Socket, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>;
+
 /** Who owns the client end of `socket`. */
-export async function lookupPeerUid(socket: Pick<Socket, 'remoteAddress' | 'remotePort' | 'localAddress' | 'localPort'>, readTable: ReadTable = readProc): Promise<PeerLookup> {
+export function lookupPeerUid(socket: PeerSocket, readTable: ReadTable = readProc): Promise<PeerLookup> {
+	return lookupIn(socket, async (path) => createProcTable(await readTable(path)));
+}
+
+/** The same, from tables that may be shared between connections (createPeerUserCheck). */
+async function lookupIn(socket: PeerSocket, tableFor: (path: string) => Promise<ProcTable>): Promise<PeerLookup> {
 	const {remoteAddress, remotePort, localAddress, localPort} = socket;
 	if (!remoteAddress || remotePort === undefined || !localAddress || localPort === undefined) {
 		return {kind: 'unknown', reason: 'the connection has no addresses (already closed)'};
@@ -202,14 +246,14 @@ export async function lookupPeerUid(socket: Pick<Socket, 'remoteAddress' | 'remo
 	const tables: Array<[string, 4 | 6]> = v4 ? [['/proc/net/tcp', 4], ['/proc/net/tcp6', 6]] : [['/proc/net/tcp6', 6]];
 	let readAny = false;
 	for (const [path, family] of tables) {
-		let text: string;
+		let table: ProcTable;
 		try {
-			text = await readTable(path);
+			table = await tableFor(path);
 		} catch {
 			continue;
 		}
 		readAny = true;
-		const entry = findSocketOwner(text, family, peer, ours);
+		const entry = table.owner(family, peer, ours);
 		if (!entry) continue;
 		if (entry.inode === 0) return {kind: 'unknown', reason: 'the connecting program closed its socket before it could be identified'};
 		return {kind: 'uid', uid: entry.uid};
@@ -233,33 +277,52 @@ export function createPeerUserCheck({ownUid, allowRoot, readTable = readProc}: P
 	const startedAtAccept = new WeakMap<object, number>();
 	let started = 0;
 	/** The latest read of each table (perhaps still running), numbered in the order they started. */
-	const latest = new Map<string, {number: number; text: Promise<string>}>();
+	const latest = new Map<string, {number: number; table: Promise<ProcTable>}>();
 	let forget: NodeJS.Timeout | undefined;
 
-	/** The text of `path` from a read started after read number `after`: shared, or a new one. */
-	function tableAfter(path: string, after: number): Promise<string> {
+	/** Reads that will start once the one in flight is done (one per table at most). */
+	const scheduled = new Map<string, Promise<ProcTable>>();
+
+	/**
+	 * `path` as read after read number `after`: the latest read when it started after that, else
+	 * the next read. Reads of a table never overlap: the next one starts when the one in flight
+	 * is done, at the end of an event-loop turn, so it serves every connection accepted until it
+	 * starts (a burst of fifty needs two or three reads, not one each).
+	 */
+	function tableAfter(path: string, after: number): Promise<ProcTable> {
 		const shared = latest.get(path);
-		if (shared && shared.number > after) return shared.text;
-		started += 1;
-		const read = {number: started, text: Promise.resolve().then(() => readTable(path))};
-		latest.set(path, read);
-		// A failed read (no /proc) is not kept: the next connection tries again.
-		read.text.catch(() => {
-			if (latest.get(path) === read) latest.delete(path);
-		});
-		clearTimeout(forget);
-		forget = setTimeout(() => latest.clear(), tableKeepMs).unref();
-		return read.text;
+		if (shared && shared.number > after) return shared.table;
+		let next = scheduled.get(path);
+		if (!next) {
+			const inFlight = shared?.table.catch(() => undefined) ?? Promise.resolve();
+			next = inFlight
+				.then(() => new Promise((resolve) => setImmediate(resolve)))
+				.then(() => {
+					scheduled.delete(path);
+					started += 1;
+					const read = {number: started, table: Promise.resolve().then(() => readTable(path)).then((text) => createProcTable(text))};
+					latest.set(path, read);
+					// A failed read (no /proc) is not kept: the next connection tries again.
+					read.table.catch(() => {
+						if (latest.get(path) === read) latest.delete(path);
+					});
+					clearTimeout(forget);
+					forget = setTimeout(() => latest.clear(), tableKeepMs).unref();
+					return read.table;
+				});
+			scheduled.set(path, next);
+		}
+		return next;
 	}
 
 	async function lookup(socket: Socket): Promise<PeerLookup> {
 		// Checked without `accepted` (a test, another server): only a read started now will do.
 		const after = startedAtAccept.get(socket) ?? started;
-		const shared = await lookupPeerUid(socket, (path) => tableAfter(path, after));
+		const shared = await lookupIn(socket, (path) => tableAfter(path, after));
 		if (shared.kind === 'uid') return shared;
 		// Not in a shared read (or no uid in it): look once more, in a read of its own.
 		const now = started;
-		return lookupPeerUid(socket, (path) => tableAfter(path, now));
+		return lookupIn(socket, (path) => tableAfter(path, now));
 	}
 
 	const check: PeerCheck = function guardPeerUser(socket) {

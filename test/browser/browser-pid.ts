@@ -9,3 +9,13 @@ export function browserPid(profileDir: string): number | null {
 		return null;
 	}
 }
+
+/** Whether a process still runs. */
+export function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}

@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {createBrowserService} from '../../source/browser/browser-service.js';
+import {createBrowserService, isHomePage} from '../../source/browser/browser-service.js';
 import {formatPopWindow} from '../../source/browser/pop-window-text.js';
 import {defaultConfig, type Config} from '../../source/config/schema.js';
 import {createAdminSettings} from '../../source/desk.js';
@@ -39,6 +39,15 @@ describe('browser settings on the settings screen', () => {
 		expect(!refused.ok && refused.message).toContain('pops.ring.window');
 	});
 
+	it('knows the home page with or without its login parameters, and nothing else', () => {
+		const home = 'https://crm.example.com/main?app=cc';
+		expect(isHomePage('https://crm.example.com/main?app=cc', home)).toBe(true);
+		expect(isHomePage('https://crm.example.com/main?app=cc&user=101&sid=ABC', home)).toBe(true);
+		expect(isHomePage('https://crm.example.com/tickets', home)).toBe(false);
+		expect(isHomePage('https://other.example.com/main', home)).toBe(false);
+		expect(isHomePage('https://crm.example.com/main', '')).toBe(false);
+	});
+
 	it('formats windows the way the schema reads them', () => {
 		expect(formatPopWindow(undefined)).toBe('');
 		expect(formatPopWindow({width: 900, height: 700})).toBe('900x700');
@@ -61,7 +70,50 @@ describe('browser settings on the settings screen', () => {
 		config = {...config, browser: {...config.browser, mode: 'system'}};
 		expect(service.plan().mode).toBe('system');
 		expect(service.getSnapshot()).toEqual({mode: 'system', why: 'system: the default browser', running: false});
+		// The same object until something changes (useSyncExternalStore).
+		expect(service.getSnapshot()).toBe(service.getSnapshot());
 		// Hidden pops go back to ctidesk's own fetch outside managed mode.
 		expect(service.hiddenTransport()).toBeNull();
+	});
+});
+
+describe('a saved browser mode in the running app', () => {
+	it('shows in the status data at once and applies to the next pop', async () => {
+		const {createApp} = await import('../../source/app.js');
+		const {resolvePaths} = await import('../../source/config/paths.js');
+		const {createLogger} = await import('../../source/logger.js');
+		const dir = mkdtempSync(join(tmpdir(), 'ctidesk-live-browser-'));
+		dirs.push(dir);
+		const config = defaultConfig();
+		config.pbx.sim = {...config.pbx.sim, arrivalsPerMinute: 0, otherAgents: 0};
+		const {findFreePort} = await import('../e2e/free-port.js');
+		config.server.port = await findFreePort();
+		config.browser = {...config.browser, mode: 'system'};
+		config.pops.ring = {url: 'https://crm.example.com/ring', mode: 'browser'};
+		const paths = resolvePaths({env: {CTIDESK_CONFIG_DIR: join(dir, 'config'), CTIDESK_DATA_DIR: join(dir, 'data')}});
+		const opened: string[] = [];
+		const app = createApp({
+			config,
+			paths,
+			logger: createLogger({file: paths.logFile, level: 'silent'}),
+			env: {DISPLAY: ':0'},
+			openUrl: async (url) => void opened.push(url),
+		});
+		await app.start();
+		try {
+			expect(app.pops.getSnapshot().browser).toMatchObject({mode: 'system', why: 'system: the default browser'});
+			const changes: unknown[] = [];
+			app.pops.subscribe(() => changes.push(app.pops.getSnapshot().browser));
+			app.applySaved({...config, browser: {...config.browser, mode: 'remote'}});
+			await expect.poll(() => changes.at(-1)).toMatchObject({mode: 'remote', why: 'remote: no opener token set (browser.remote.token): pops show as links'});
+			// The next pop follows the saved mode: a link on screen, nothing handed to open().
+			expect(await app.store.run({type: 'login', user: '101', password: '101'})).toEqual({ok: true});
+			expect(await app.store.run({type: 'ready'})).toEqual({ok: true});
+			expect(await app.store.run({type: 'inject-call'})).toEqual({ok: true});
+			await expect.poll(() => app.pops.getSnapshot().recent.find((record) => record.kind === 'ring')?.outcome).toBe('shown');
+			expect(opened).toEqual([]);
+		} finally {
+			await app.stop();
+		}
 	});
 });

@@ -81,6 +81,25 @@ describe.skipIf(chromiumPath === null)(
 				.toEqual([`${crm.origin}/home?user=001&sid=${sid}`, `${crm.origin}/tickets`, `${crm.origin}/customers`]);
 		});
 
+		it('opens a page without a window of its own as a tab of the main window (Links tab, /api/open-link)', async () => {
+			const before = tabUrls();
+			await app.openLink(`${crm.origin}/reports`);
+			const main = service().mainWindow.tabs()[0]!;
+			const opened = main.context().pages().find((page) => page.url() === `${crm.origin}/reports`)!;
+			expect(opened).toBeDefined();
+			const {cdp} = await service().managed.session();
+			const windowOf = async (page: typeof main) => {
+				const session = await page.context().newCDPSession(page);
+				const {targetInfo} = (await session.send('Target.getTargetInfo')) as {targetInfo: {targetId: string}};
+				await session.detach();
+				return ((await cdp.send('Browser.getWindowForTarget', {targetId: targetInfo.targetId} as never)) as {windowId: number}).windowId;
+			};
+			expect(await windowOf(opened)).toBe(await windowOf(main));
+			// The main window's layout is untouched.
+			expect(tabUrls()).toEqual(before);
+			await opened.close();
+		});
+
 		it('retries a hidden ring pop the CRM sends to its login page, telling the agent, and delivers it with the session cookie once the agent logs in to the CRM in the main window', async () => {
 			expect(await app.store.run({type: 'ready'})).toEqual({ok: true});
 			const callId = await ringCall();
@@ -142,7 +161,9 @@ describe.skipIf(chromiumPath === null)(
 			await expect.poll(() => app.pops.getSnapshot().browser?.running, waitLong).toBe(false);
 			// Ctrl+O: the newest visible pop again.
 			await app.reopenLastPop();
-			await expect.poll(() => service().managed.running(), waitLong).toBe(true);
+			await expect
+				.poll(() => service().managed.running() || app.activity.getEntries().slice(-8).map((entry) => entry.text), waitLong)
+				.toBe(true);
 			expect(browserPid(profile)).not.toBe(pid);
 			// The main window comes back as it was: home (with the login) first, then the links.
 			const sid = app.store.getSnapshot().agent.sid!;

@@ -10,20 +10,11 @@ import {resolvePaths} from '../../source/config/paths.js';
 import {chromiumMissing, findChromium} from '../helpers/chromium.js';
 import {findFreePort} from '../e2e/free-port.js';
 import {startCookieCrm, type CookieCrm} from './cookie-crm.js';
-import {browserPid} from './browser-pid.js';
+import {alive, browserPid} from './browser-pid.js';
 
 const chromiumPath = findChromium();
 const cli = join(process.cwd(), 'dist', 'cli.js');
 const waitLong = {timeout: 20_000, interval: 100};
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 describe.skipIf(chromiumPath === null)(
 	chromiumPath === null ? `the managed browser after kill -9 (skipped: ${chromiumMissing})` : 'the managed browser after kill -9',

@@ -7,21 +7,12 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {chromiumMissing, findChromium} from '../helpers/chromium.js';
 import {findFreePort} from '../e2e/free-port.js';
-import {browserPid} from './browser-pid.js';
+import {alive, browserPid} from './browser-pid.js';
 import {startCookieCrm, type CookieCrm} from './cookie-crm.js';
 
 const chromiumPath = findChromium();
 const cli = join(process.cwd(), 'dist', 'cli.js');
 const waitLong = {timeout: 15_000, interval: 50};
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-}
 
 describe.skipIf(chromiumPath === null)(
 	chromiumPath === null ? `ctidesk opener in managed mode (skipped: ${chromiumMissing})` : 'ctidesk opener in managed mode',

@@ -42,5 +42,8 @@ describe('resolveBrowserMode', () => {
 	it('still reads pops.noBrowser (and --no-browser): visible pops become links in any mode', () => {
 		const plan = resolveBrowserMode(settings((s) => (s.pops.noBrowser = true)), withChromium);
 		expect(plan).toMatchObject({mode: 'system', linksOnly: true});
+		expect(plan.notices).toEqual([
+			'No browser opens (--no-browser or pops.noBrowser): every visible pop is an on-screen link. pops.noBrowser is still read; how pops open is now the "browser" section (over SSH: browser.mode "remote" with ctidesk opener).',
+		]);
 	});
 });

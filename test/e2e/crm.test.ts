@@ -498,12 +498,13 @@ describe.skipIf(chromiumPath === null)(
 			expect(await state()).toBe('held');
 			await clickAction(page, '#hold-toggle', 'hold.cgi');
 			expect(await state()).toBe('talking');
-			// Consult from the transfer form, then back to the customer and a blind transfer by link.
+			// Consult from the transfer form, back to the customer by link (transfer.cgi?action=cancel),
+			// then a blind transfer by link.
 			await page.fill('#transfer-number', '2001');
 			await page.selectOption('#transfer-mode', 'consult');
 			await clickAction(page, '#transfer-submit', 'transfer.cgi');
 			expect(app.store.getSnapshot().call?.consult?.target).toBe('2001');
-			expect(await app.store.run({type: 'cancel-transfer'})).toEqual({ok: true});
+			await clickAction(page, '#consult-cancel', 'transfer.cgi');
 			await expect.poll(() => app.store.getSnapshot().call?.consult ?? null, waitLong).toBeNull();
 			if ((await state()) === 'held') await clickAction(page, '#resume', 'hold.cgi');
 			const transferred = app.store.getSnapshot().call!.callId;

@@ -2,7 +2,8 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import WebSocket from 'ws';
 import {toStatusJson} from '../../source/core/status.js';
-import {crmOrigin, loginReady, startHarness, type Harness, type HarnessOptions} from './server-harness.js';
+import {deskSettings} from '../../source/desk-settings.js';
+import {crmOrigin, loginReady, startHarness, testConfig, type Harness, type HarnessOptions} from './server-harness.js';
 
 let h: Harness | null = null;
 const sockets: WebSocket[] = [];
@@ -37,7 +38,7 @@ function connect(path = '/events', options: WebSocket.ClientOptions = {}) {
 	const waiters: Array<() => void> = [];
 	ws.on('message', (data: Buffer) => {
 		const message = JSON.parse(data.toString('utf8')) as Message;
-		(message.type === 'activity' || message.type === 'pops' ? extras : messages).push(message);
+		(message.type === 'activity' || message.type === 'pops' || message.type === 'settings' ? extras : messages).push(message);
 		for (const waiter of waiters.splice(0)) waiter();
 	});
 	const wait = async (list: Message[], predicate: (all: Message[]) => boolean) => {
@@ -263,6 +264,29 @@ describe('events socket for scripts and attached TUIs', () => {
 		const later = await client.untilExtra((all) => all.filter((message) => message.type === 'pops').length >= 2);
 		expect(later.filter((message) => message.type === 'pops').at(-1)).toEqual({type: 'pops', view});
 		expect(harness.activity.getEntries().length).toBeGreaterThan(0);
+	});
+
+	it('sends the saved settings on connect and on every save, so attached TUIs apply them at once', async () => {
+		let settings = deskSettings(testConfig());
+		const listeners = new Set<() => void>();
+		await start({
+			instance: {
+				describe: () => {
+					throw new Error('not used');
+				},
+				shutdown: () => undefined,
+				openLink: async () => undefined,
+				pops: {getSnapshot: () => ({recent: [], fallbackLinks: [], pendingHidden: 0}), subscribe: () => () => undefined},
+				settings: {getSnapshot: () => settings, subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener))},
+			},
+		});
+		const client = connect();
+		const first = await client.untilExtra((all) => all.some((message) => message.type === 'settings'));
+		expect(first.find((message) => message.type === 'settings')).toEqual({type: 'settings', settings: JSON.parse(JSON.stringify(settings))});
+		settings = {...settings, language: 'zh-CN', reasons: ['lunch']};
+		for (const listener of listeners) listener();
+		const later = await client.untilExtra((all) => all.filter((message) => message.type === 'settings').length >= 2);
+		expect(later.filter((message) => message.type === 'settings').at(-1)).toMatchObject({type: 'settings', settings: {language: 'zh-CN', reasons: ['lunch']}});
 	});
 
 	it('keeps a CRM page (it sends an Origin) to snapshot, event and gap only', async () => {

@@ -10,6 +10,7 @@ import {
 	decide,
 	decodeProcAddress,
 	encodeProcAddress,
+	createProcTable,
 	findSocketOwner,
 	lookupPeerUid,
 	parseProcNetLine,
@@ -82,6 +83,21 @@ describe('reading /proc/net/tcp and tcp6', () => {
 		expect(entry).toMatchObject({uid: 1000, inode: 99001, state: '01'});
 		// Our own end (local = the server port) is never mistaken for the client's.
 		expect(findSocketOwner(tcp, 4, {address: '127.0.0.1', port: 50002}, {address: '127.0.0.1', port: 180}, true)).toBeNull();
+	});
+
+	it('answers every connection of a large table from one index, whatever the width of the line numbers', () => {
+		// 12,000 sockets of other programs, then ours: line numbers grow past four digits.
+		const others = Array.from({length: 12_000}, (_, n) =>
+			`${String(n + 5).padStart(4)}: 0100007F:${(1000 + (n % 30000)).toString(16).toUpperCase().padStart(4, '0')} 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 ${200000 + n} 1 0 20 4 30 10 -1`,
+		);
+		const big = [...tcp.trimEnd().split('\n'), ...others, '12005: 0100007F:C352 0100007F:00B4 01 00000000:00000000 00:00000000 00000000  1004        0 99100 1 0 20 4 30 10 -1', ''].join('\n');
+		const table = createProcTable(big, true);
+		const ours = {address: '127.0.0.1', port: 180};
+		expect(table.owner(4, {address: '127.0.0.1', port: 50000}, ours)).toMatchObject({uid: 1000, inode: 99001});
+		expect(table.owner(4, {address: '127.0.0.1', port: 50001}, ours)).toMatchObject({uid: 1001});
+		expect(table.owner(4, {address: '127.0.0.1', port: 0xc352}, ours)).toMatchObject({uid: 1004, inode: 99100});
+		expect(table.owner(4, {address: '127.0.0.1', port: 1000}, ours)).toBeNull();
+		expect(table.owner(4, {address: '127.0.0.1', port: 1000}, {address: '127.0.0.1', port: 0x1f90})).toMatchObject({inode: 200000});
 	});
 
 	it('looks in tcp6 for IPv6 clients and for dual-stack clients of the IPv4 socket', async () => {

@@ -12,6 +12,7 @@ import {listenServer} from '../../source/server/listen.js';
 import type {EventsSocketOptions} from '../../source/server/events-socket.js';
 import type {InstanceControl} from '../../source/server/action.js';
 import type {PeerCheck} from '../../source/server/guard.js';
+import {createOriginRequests, type OriginRequests} from '../../source/server/origin-requests.js';
 import {createActivityLog, type ActivityLog} from '../../source/session/activity-log.js';
 import {createSessionStore, type SessionStore} from '../../source/session/session-store.js';
 import {createFakeClock, type FakeClock} from '../helpers/fake-clock.js';
@@ -34,7 +35,11 @@ export interface Harness {
 	store: SessionStore;
 	clock: FakeClock;
 	activity: ActivityLog;
+	/** The config at start; `currentConfig()` has the one in use (allow-always adds origins). */
 	config: Config;
+	currentConfig(): Config;
+	/** With `firstContact`: the first-contact service the server asks. */
+	originRequests: OriginRequests | null;
 	port: number;
 	base: string;
 	close(): Promise<void>;
@@ -55,6 +60,8 @@ export interface HarnessOptions extends EventsSocketOptions {
 	logger?: Logger;
 	instance?: InstanceControl;
 	peerCheck?: PeerCheck;
+	/** Ask the agent on first contact from an origin not allowed yet (the fake clock times it). */
+	firstContact?: {timeoutMs?: number};
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -86,10 +93,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 	// As the app wires it: every activity entry also goes to the log file.
 	const logger = options.logger;
 	const activity = createActivityLog({now: () => clock.now(), ...(logger ? {sink: (entry) => logger.info({activity: entry}, entry.text)} : {})});
+	let current = config;
+	const originRequests = options.firstContact
+		? createOriginRequests({
+				clock,
+				timeoutMs: options.firstContact.timeoutMs,
+				allowAlways: (origin) => {
+					current = {...current, server: {...current.server, allowedOrigins: [...current.server.allowedOrigins, origin]}};
+				},
+			})
+		: null;
 	const deps = {
 		store,
-		config: () => config,
+		config: () => current,
 		activity,
+		...(originRequests ? {originRequests} : {}),
 		...(logger ? {logger} : {}),
 		...(options.instance ? {instance: options.instance} : {}),
 		...(options.peerCheck ? {peerCheck: options.peerCheck} : {}),
@@ -101,6 +119,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 		clock,
 		activity,
 		config,
+		currentConfig: () => current,
+		originRequests,
 		port: listening.port,
 		base: `http://127.0.0.1:${listening.port}`,
 		async close() {

@@ -14,12 +14,12 @@ const help = `
   ctidesk opener — open the pops of a ctidesk on a server in this machine's browser
 
   Usage
-    $ ctidesk opener [--port 2226] [--browser managed|system] [--executable PATH] [--new-token]
+    $ ctidesk opener [--port 2226] [--browser managed|system] [--executable PATH] [--headless] [--new-token]
 
   Then connect to the server with the port forwarded back to this machine:
     $ ssh -R 2226:127.0.0.1:2226 server
   and set, in the server's ctidesk config:
-    "browser": {"mode": "remote", "remote": {"port": 2226, "token": "<the token printed below>"}}
+    "browser": {"mode": "remote", "remote": {"port": 2226, "token": "<the token the opener prints>"}}
 `;
 
 function fail(message: string): never {

@@ -53,6 +53,12 @@ export function isOpenableUrl(value: unknown): value is string {
 	return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }
 
+/** A Host header naming the loopback (any port): anything else is a rebound DNS name. */
+export function isLoopbackHost(host: string): boolean {
+	const match = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i.exec(host);
+	return match !== null;
+}
+
 function parseWindow(value: unknown): PopWindowConfig | null {
 	if (typeof value !== 'object' || value === null) return null;
 	const {width, height, x, y} = value as Record<string, unknown>;
@@ -97,9 +103,9 @@ export async function startOpenerServer(options: OpenerServerOptions): Promise<O
 		return Buffer.concat(chunks).toString('utf8');
 	}
 
-	async function handle(request: IncomingMessage, response: ServerResponse, port: number) {
-		const host = request.headers.host ?? '';
-		if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return reply(response, 403, 'wrong Host');
+	async function handle(request: IncomingMessage, response: ServerResponse) {
+		// The host name only: through `ssh -R 3000:127.0.0.1:2226` the desk says 127.0.0.1:3000.
+		if (!isLoopbackHost(request.headers.host ?? '')) return reply(response, 403, 'wrong Host');
 		if (request.headers.origin !== undefined) return reply(response, 403, 'web pages may not use the opener');
 		if (request.method !== 'POST' || request.url !== '/open') return reply(response, 404, 'POST /open only');
 		const auth = request.headers.authorization ?? '';
@@ -128,8 +134,7 @@ export async function startOpenerServer(options: OpenerServerOptions): Promise<O
 	}
 
 	const server: Server = createServer((request, response) => {
-		const port = (server.address() as AddressInfo).port;
-		handle(request, response, port).catch((error: unknown) => reply(response, 500, String(error)));
+		handle(request, response).catch((error: unknown) => reply(response, 500, String(error)));
 	});
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);

@@ -6,7 +6,7 @@ import {answerFailure, failure, type LocalState} from '../answer.js';
 import {apiPrefix, isApiPath} from '../routes/api.js';
 import {printable} from '../validate.js';
 
-const apiRoutes = ['/api/instance', '/api/command', '/api/shutdown', '/api/open-link'];
+const apiRoutes = ['/api/instance', '/api/command', '/api/shutdown', '/api/open-link', '/api/origin-answer'];
 
 export const answerUnrouted: Middleware<LocalState> = async function answerUnrouted(ctx, next) {
 	await next();

@@ -15,14 +15,17 @@ const browserMarkers = ['origin', 'referer', 'sec-fetch-site', 'sec-fetch-mode',
 /** The origins allowed right now (they change when the settings are saved). */
 export type AllowedOrigins = () => ReadonlySet<string>;
 
-/** Decides a site refusal: the default says so; the first-contact prompt may ask the agent. */
-export type SiteRefusal = (ctx: LocalContext, verdict: Extract<Verdict, {ok: false}>, claimed: string | null) => Promise<boolean>;
+/**
+ * A second opinion on a request refused for its site (first-contact.ts asks the agent): a
+ * verdict of its own, or null to keep the refusal.
+ */
+export type SiteRefusal = (ctx: LocalContext, claimed: string | null) => Promise<Verdict | null>;
 
 function refuse(ctx: LocalContext, verdict: Extract<Verdict, {ok: false}>, json?: boolean) {
 	answerFailure(ctx, failure(verdict.status === 400 ? 'bad-input' : 'forbidden', verdict.message), json);
 }
 
-/** Refuses what a preflight must not get; returns true when the preflight may be answered. */
+/** What a preflight must not get (an origin not allowed, another method); ok when @koa/cors may answer it. */
 function checkPreflight(ctx: LocalContext, allowed: ReadonlySet<string>): Verdict {
 	const origin = ctx.get('origin');
 	const method = ctx.get('access-control-request-method');
@@ -59,8 +62,13 @@ export function guardSite(allowedOrigins: AllowedOrigins, onRefusal?: SiteRefusa
 		// Speculative loads first: a prefetch must not even ask the agent (below).
 		const purpose = checkPurpose(ctx.headers);
 		if (!purpose.ok) return refuse(ctx, purpose);
-		const {verdict, claimed} = checkSite(ctx.headers, allowed, ctx.socket.localPort ?? 0);
-		if (!verdict.ok && !(onRefusal && (await onRefusal(ctx, verdict, claimed)))) return refuse(ctx, verdict);
+		const site = checkSite(ctx.headers, allowed, ctx.socket.localPort ?? 0);
+		if (!site.verdict.ok) {
+			const second = (await onRefusal?.(ctx, site.claimed)) ?? site.verdict;
+			if (!second.ok) return refuse(ctx, second);
+			// Allowed by the agent: the page's own origin is then a valid url= for this request too.
+			if (site.claimed !== null) ctx.state.grantedOrigin = site.claimed;
+		}
 		await next();
 	};
 }

@@ -8,7 +8,7 @@ import type {LocalState} from '../answer.js';
 import {printable, type Params} from '../validate.js';
 
 /** Parameters whose values may be shown in the Events tab and the log. Others show by name only. */
-const shownValues = new Set(['number', 'mode', 'action', 'reason', 'user', 'on', 'url', 'format', 'since', 'command']);
+const shownValues = new Set(['number', 'mode', 'action', 'reason', 'user', 'on', 'url', 'format', 'since', 'command', 'answer']);
 
 /** `number=139&pass&url=https://crm…`: names always, values only for known harmless parameters. */
 export function describeParams(params: Params | undefined, rawQuery: string): string {

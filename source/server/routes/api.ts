@@ -5,6 +5,7 @@
 // without a CORS preflight (refused too). Commands take the same path as the CGI routes and the
 // keys: validated at the edge, then `store.run`, so there is one way of doing each thing.
 import Router from '@koa/router';
+import type {OriginAnswer} from '../../core/desk.js';
 import type {ServerDeps} from '../action.js';
 import {answerFailure, answerJson, failure, type LocalContext, type LocalState, type Outcome} from '../answer.js';
 import {parseCommandBody} from '../command-schema.js';
@@ -54,6 +55,22 @@ function parseShutdown(value: unknown): Parsed<boolean> {
 		return {ok: false, message: 'The body must be {"logout": true} or {"logout": false}.'};
 	}
 	return {ok: true, value: value['logout']};
+}
+
+/** `{id, answer}`: the agent's answer to a first-contact question. */
+function parseOriginAnswer(value: unknown): Parsed<{id: string; answer: OriginAnswer}> {
+	const answers: readonly string[] = ['always', 'once', 'deny'];
+	if (
+		!isPlainObject(value) ||
+		Object.keys(value).some((key) => key !== 'id' && key !== 'answer') ||
+		typeof value['id'] !== 'string' ||
+		!/^\d{1,12}$/.test(value['id']) ||
+		typeof value['answer'] !== 'string' ||
+		!answers.includes(value['answer'])
+	) {
+		return {ok: false, message: 'The body must be {"id": "<request id>", "answer": "always" | "once" | "deny"}.'};
+	}
+	return {ok: true, value: {id: value['id'], answer: value['answer'] as OriginAnswer}};
 }
 
 /** `{url}`: an absolute http(s) URL without credentials, as a browser would be given. */
@@ -106,6 +123,17 @@ export function apiRouter(deps: ServerDeps): Router<LocalState> {
 		// Answer first: the stop closes this server, and the caller wants to know it was heard.
 		// 'close' follows the end of the response, and also comes when the caller hung up early.
 		ctx.res.once('close', () => instance.shutdown(logout.value));
+	});
+
+	router.post('/origin-answer', async (ctx) => {
+		const body = await readJson(ctx);
+		if (!body.ok) return refuse(ctx, body.refusal);
+		const given = parseOriginAnswer(body.value);
+		if (!given.ok) return refuse(ctx, failure('bad-input', given.message));
+		if (!deps.originRequests) return refuse(ctx, noInstance());
+		ctx.state.params = new Map([['answer', given.value.answer]]);
+		deps.originRequests.answer(given.value.id, given.value.answer);
+		answer(ctx, `Origin request answered: ${given.value.answer}`, {ok: true});
 	});
 
 	router.post('/open-link', async (ctx) => {

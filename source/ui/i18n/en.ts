@@ -95,7 +95,7 @@ export const en = {
 	'help.tabs': 'Tab tabs · ↑/↓ lists · Enter open link / code · 1-9 code (wrap-up, History)',
 	'settings.title': 'Settings',
 	'settings.hint': '↑/↓ choose · Enter edit · Space cycle mode · w save · Esc close',
-	'settings.saved': 'Settings saved to {file}.',
+	'settings.saved': 'Settings saved to {file}: in use now (PBX and port: after a reconnect).',
 	'settings.savedRestart': 'Settings saved to {file}. PBX and port changes apply at the next start.',
 	'settings.wrongPassword': 'Wrong admin password.',
 	'settings.mismatch': 'The two passwords differ.',

@@ -95,7 +95,7 @@ export const zhCN: Record<MessageKey, string> = {
 	'help.tabs': 'Tab 切换页 · ↑/↓ 移动 · Enter 打开链接/填代码 · 1-9 填代码（话后、历史）',
 	'settings.title': '设置',
 	'settings.hint': '↑/↓ 选择 · Enter 编辑 · 空格 切换方式 · w 保存 · Esc 关闭',
-	'settings.saved': '设置已保存到 {file}。',
+	'settings.saved': '设置已保存到 {file}，立即生效（交换机和端口：重新连接后生效）。',
 	'settings.savedRestart': '设置已保存到 {file}。交换机和端口的修改在下次启动时生效。',
 	'settings.wrongPassword': '管理密码错误。',
 	'settings.mismatch': '两次输入的密码不一致。',
