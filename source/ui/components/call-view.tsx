@@ -114,7 +114,7 @@ export function CallView({
 				{call.consult && (
 					<Field
 						label={t('label.consult')}
-						value={`${call.consult.target} (${call.consult.state})`}
+						value={`${call.consult.target} (${t(call.consult.state === 'dialing' ? 'state.dialing' : 'state.talking')})`}
 						width={width - half}
 					/>
 				)}
