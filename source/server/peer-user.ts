@@ -161,7 +161,7 @@ export interface ProcTable {
  * for tens of milliseconds (bench/cgi-latency.mjs, the burst's longest block).
  */
 export function createProcTable(text: string, little = littleEndian): ProcTable {
-	const byServer = new Map<string, Map<string, ProcNetEntry>>();
+	const byServer = new Map<string, Map<string, string[]>>();
 	return {
 		owner(family, peer, ours) {
 			const peerHex = encodeProcAddress(peer.address, family, little);
@@ -169,8 +169,8 @@ export function createProcTable(text: string, little = littleEndian): ProcTable 
 			if (!peerHex || !ourHex) return null;
 			const server = `${ourHex}:${portHex(ours.port)}`;
 			let index = byServer.get(server);
-			if (!index) byServer.set(server, (index = indexConnectionsTo(text, server, little)));
-			return index.get(`${peerHex}:${portHex(peer.port)}`) ?? null;
+			if (!index) byServer.set(server, (index = indexConnectionsTo(text, server)));
+			return liveEntry(index.get(`${peerHex}:${portHex(peer.port)}`), little);
 		},
 	};
 }
@@ -178,9 +178,13 @@ export function createProcTable(text: string, little = littleEndian): ProcTable 
 /**
  * The lines whose remote end is `server` (address:port as the table prints it), by their local
  * end. Lines read `   N: LOCAL REMOTE ST …` with fixed-width fields after the first colon.
+ * Only the text is kept: a line is parsed when a connection asks for it. Every client that
+ * closed first leaves a time-wait line naming our server for a minute, so after a few bursts
+ * hundreds of lines match, and parsing them all on the event loop for the first lookup took
+ * 1-5 ms (bench/cgi-latency.mjs, the burst's longest block) while a burst asks for fifty.
  */
-function indexConnectionsTo(text: string, server: string, little: boolean): Map<string, ProcNetEntry> {
-	const index = new Map<string, ProcNetEntry>();
+function indexConnectionsTo(text: string, server: string): Map<string, string[]> {
+	const index = new Map<string, string[]>();
 	const width = server.length;
 	for (let start = 0; start < text.length; ) {
 		let end = text.indexOf('\n', start);
@@ -189,15 +193,25 @@ function indexConnectionsTo(text: string, server: string, little: boolean): Map<
 		const local = colon + 2;
 		const remote = local + width + 1;
 		if (colon !== -1 && remote + width < end && text.startsWith(server, remote) && text.charCodeAt(remote + width) === 0x20) {
-			const entry = parseProcNetLine(text.slice(start, end), little);
 			const key = text.slice(local, local + width);
-			// A time-wait leftover of an earlier connection on the same ports may precede the live one.
-			const known = index.get(key);
-			if (entry && (!known || known.inode === 0)) index.set(key, entry);
+			const line = text.slice(start, end);
+			const lines = index.get(key);
+			if (lines) lines.push(line);
+			else index.set(key, [line]);
 		}
 		start = end + 1;
 	}
 	return index;
+}
+
+/** The socket on these ports: a time-wait leftover of an earlier connection (inode 0) may precede the live one. */
+function liveEntry(lines: readonly string[] | undefined, little: boolean): ProcNetEntry | null {
+	let found: ProcNetEntry | null = null;
+	for (const line of lines ?? []) {
+		const entry = parseProcNetLine(line, little);
+		if (entry && (!found || found.inode === 0)) found = entry;
+	}
+	return found;
 }
 
 /** The owner of one socket, from the text of /proc/net/tcp (`family` 4) or tcp6 (`family` 6). */
