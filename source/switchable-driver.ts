@@ -2,6 +2,7 @@
 // asterisk, another host) without a new session store: the store, the TUI, pops and the local
 // API keep their subscriptions. Swapped only while the agent is logged out (app.ts checks), so
 // no call or login lives in the driver that goes away.
+import type {PresenceIntent} from './core/types.js';
 import type {Driver, DriverListener} from './cti/driver.js';
 
 export interface SwitchableDriver extends Driver {
@@ -16,6 +17,7 @@ export function createSwitchableDriver(initial: Driver): SwitchableDriver {
 		for (const listener of listeners) listener(event);
 	};
 	let unsubscribe = current.onEvent(forward);
+	let lastIntent: PresenceIntent | null = null;
 	return {
 		get name() {
 			return current.name;
@@ -33,6 +35,11 @@ export function createSwitchableDriver(initial: Driver): SwitchableDriver {
 		logout: () => current.logout(),
 		setReady: () => current.setReady(),
 		setNotReady: (reason) => current.setNotReady(reason),
+		setIntent(intent) {
+			// Kept, so a driver swapped in later starts from the agent's intent too.
+			lastIntent = intent;
+			current.setIntent?.(intent);
+		},
 		dial: (number) => current.dial(number),
 		answer: () => current.answer(),
 		hangup: () => current.hangup(),
@@ -52,6 +59,7 @@ export function createSwitchableDriver(initial: Driver): SwitchableDriver {
 			unsubscribe();
 			current = next;
 			unsubscribe = current.onEvent(forward);
+			if (lastIntent) current.setIntent?.(lastIntent);
 			await current.connect();
 		},
 	};
