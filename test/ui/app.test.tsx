@@ -214,6 +214,24 @@ describe('the TUI over the real session and simulator', () => {
 		expect(test!.store.getSnapshot().call?.consult ?? null).toBeNull();
 	});
 
+	it('says "back with the customer" when h ends a consult, and keeps the call', async () => {
+		const {ui} = await start();
+		await login(ui);
+		await ui.press('r', 'i');
+		await advance(2000);
+		await ui.waitForFrame(/☎ RINGING/);
+		await ui.press('p');
+		await ui.waitForFrame(/◉ TALKING/);
+		await ui.press('t');
+		await ui.type('8001');
+		await ui.press(keys.enter, 'c');
+		await ui.waitForFrame('Consulting 8001');
+		await ui.press('h');
+		await ui.waitForFrame('Back with the customer.');
+		expect(ui.lastFrame()).not.toContain('Hung up.');
+		expect(test!.store.getSnapshot().call).toMatchObject({consult: null});
+	});
+
 	it('goes away with a reason picked from the list', async () => {
 		const {ui} = await start();
 		await login(ui);

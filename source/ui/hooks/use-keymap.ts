@@ -43,10 +43,12 @@ export function useKeymap(options: KeymapOptions): UiState {
 
 	const run = useCallback(
 		(command: Command) => {
+			// During a consult, hang up ends only the consult leg (issue 13): say that, not "Hung up".
+			const endsConsult = command.type === 'hangup' && !!desk.session.getSnapshot().call?.consult;
 			void desk.session.run(command).then((result: Result) => {
 				if (!result.ok) push(translateRefusal(result.message, settings.language), 'error');
 				else {
-					const text = successMessage(command, t, label);
+					const text = successMessage(endsConsult ? {type: 'cancel-transfer'} : command, t, label);
 					if (text) push(text, 'info');
 				}
 			});
