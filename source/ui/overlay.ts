@@ -87,7 +87,8 @@ export function moveSelection(selected: number, count: number, key: Key, input: 
 	return selected;
 }
 
-const plainKey: Key = {
+/** A key press with no flag set (tests and pasted text build on it). */
+export const plainKey: Key = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,

@@ -44,13 +44,18 @@ async function login(app: RenderedApp) {
 	await app.waitForFrame(' AWAY');
 }
 
-/** A call rings, is answered and hung up: the agent is in wrap-up. */
-async function oneCall(app: RenderedApp) {
+/** The agent goes ready, a call rings and is answered: the agent is talking. */
+async function talking(app: RenderedApp) {
 	await app.press('r', 'i');
 	await advance(2000);
 	await app.waitForFrame(/☎ RINGING/);
 	await app.press('p');
 	await app.waitForFrame(/◉ TALKING/);
+}
+
+/** A call rings, is answered and hung up: the agent is in wrap-up. */
+async function oneCall(app: RenderedApp) {
+	await talking(app);
 	await app.press('h');
 	await app.waitForFrame(/✎ WRAP-UP/);
 }
@@ -59,11 +64,7 @@ describe('the TUI over the real session and simulator', () => {
 	it('asks before quitting while a call is up, even when quitting would not log out', async () => {
 		const {ui, quits, test: desk} = await start({logoutOnExit: false});
 		await login(ui);
-		await ui.press('r', 'i');
-		await advance(2000);
-		await ui.waitForFrame(/☎ RINGING/);
-		await ui.press('p');
-		await ui.waitForFrame(/◉ TALKING/);
+		await talking(ui);
 		await ui.press('q');
 		await ui.waitForFrame('A call is up. Quit anyway?');
 		await ui.press('n');
@@ -173,11 +174,7 @@ describe('the TUI over the real session and simulator', () => {
 	it('transfers blind from the target prompt and says so in the status line', async () => {
 		const {ui} = await start();
 		await login(ui);
-		await ui.press('r', 'i');
-		await advance(2000);
-		await ui.waitForFrame(/☎ RINGING/);
-		await ui.press('p');
-		await ui.waitForFrame(/◉ TALKING/);
+		await talking(ui);
 		await ui.press('t');
 		await ui.waitForFrame('Transfer to');
 		await ui.type('8001');
@@ -196,11 +193,7 @@ describe('the TUI over the real session and simulator', () => {
 	it('offers complete or back-to-customer during a consult, with Esc only closing the menu', async () => {
 		const {ui} = await start();
 		await login(ui);
-		await ui.press('r', 'i');
-		await advance(2000);
-		await ui.waitForFrame(/☎ RINGING/);
-		await ui.press('p');
-		await ui.waitForFrame(/◉ TALKING/);
+		await talking(ui);
 		await ui.press('t');
 		await ui.type('8001');
 		await ui.press(keys.enter, 'c');
@@ -217,11 +210,7 @@ describe('the TUI over the real session and simulator', () => {
 	it('says "back with the customer" when h ends a consult, and keeps the call', async () => {
 		const {ui} = await start();
 		await login(ui);
-		await ui.press('r', 'i');
-		await advance(2000);
-		await ui.waitForFrame(/☎ RINGING/);
-		await ui.press('p');
-		await ui.waitForFrame(/◉ TALKING/);
+		await talking(ui);
 		await ui.press('t');
 		await ui.type('8001');
 		await ui.press(keys.enter, 'c');

@@ -4,33 +4,12 @@ import {describe, expect, it} from 'vitest';
 import {defaultConfig} from '../../source/config/schema.js';
 import {deskSettings} from '../../source/desk.js';
 import {createKeymap} from '../../source/ui/keymap.js';
+import {plainKey} from '../../source/ui/overlay.js';
 import {reduceKey} from '../../source/ui/reduce-key.js';
 import {initialUiState, type KeyContext, type UiState} from '../../source/ui/ui-state.js';
 import {all, start, type From} from '../core/session-fixtures.js';
 
-const plain: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
-const key = (overrides: Partial<Key> = {}): Key => ({...plain, ...overrides});
+const key = (overrides: Partial<Key> = {}): Key => ({...plainKey, ...overrides});
 
 function context(from: From, overrides: Partial<KeyContext> = {}): KeyContext {
 	return {
