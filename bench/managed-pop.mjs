@@ -13,15 +13,13 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath, pathToFileURL} from 'node:url';
+import {join} from 'node:path';
 import {createFakeClock} from './lib/fake-clock.mjs';
+import {loadDist} from './lib/load-dist.mjs';
 import {emitResult, figure, printReport} from './lib/report.mjs';
 import {argument, summarize} from './lib/stats.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const dist = process.env.CTIDESK_DIST ?? join(here, '..', 'dist');
-const load = (path) => import(pathToFileURL(join(dist, path)).href);
+const load = loadDist;
 
 const {createSimDriver, offerPauseMs} = await load('cti/sim/sim-driver.js');
 const {createSessionStore} = await load('session/session-store.js');

@@ -21,14 +21,11 @@ import {EventEmitter} from 'node:events';
 import {fdatasyncSync, mkdtempSync, openSync, closeSync, rmSync, writeSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
-import {fileURLToPath, pathToFileURL} from 'node:url';
+import {join} from 'node:path';
 import {createFakeClock} from './lib/fake-clock.mjs';
+import {loadDist} from './lib/load-dist.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-// CTIDESK_DIST: a build elsewhere (e.g. while the checkout's dist/ is someone else's).
-const dist = process.env.CTIDESK_DIST ?? join(here, '..', 'dist');
-const load = (path) => import(pathToFileURL(join(dist, path)).href);
+const load = loadDist;
 
 const {createSimDriver, offerPauseMs} = await load('cti/sim/sim-driver.js');
 const {createSessionStore} = await load('session/session-store.js');
