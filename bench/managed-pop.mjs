@@ -15,11 +15,9 @@ import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createFakeClock} from './lib/fake-clock.mjs';
-import {loadDist} from './lib/load-dist.mjs';
+import {loadDist as load} from './lib/load-dist.mjs';
 import {emitResult, figure, printReport} from './lib/report.mjs';
 import {argument, summarize} from './lib/stats.mjs';
-
-const load = loadDist;
 
 const {createSimDriver, offerPauseMs} = await load('cti/sim/sim-driver.js');
 const {createSessionStore} = await load('session/session-store.js');

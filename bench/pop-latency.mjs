@@ -23,9 +23,7 @@ import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {createFakeClock} from './lib/fake-clock.mjs';
-import {loadDist} from './lib/load-dist.mjs';
-
-const load = loadDist;
+import {loadDist as load} from './lib/load-dist.mjs';
 
 const {createSimDriver, offerPauseMs} = await load('cti/sim/sim-driver.js');
 const {createSessionStore} = await load('session/session-store.js');

@@ -53,6 +53,15 @@ async function talking(app: RenderedApp) {
 	await app.waitForFrame(/◉ TALKING/);
 }
 
+/** A call is answered, then the agent consults `target` (the customer on hold). */
+async function consulting(app: RenderedApp, target: string) {
+	await talking(app);
+	await app.press('t');
+	await app.type(target);
+	await app.press(keys.enter, 'c');
+	await app.waitForFrame(`Consulting ${target}`);
+}
+
 /** A call rings, is answered and hung up: the agent is in wrap-up. */
 async function oneCall(app: RenderedApp) {
 	await talking(app);
@@ -193,11 +202,7 @@ describe('the TUI over the real session and simulator', () => {
 	it('offers complete or back-to-customer during a consult, with Esc only closing the menu', async () => {
 		const {ui} = await start();
 		await login(ui);
-		await talking(ui);
-		await ui.press('t');
-		await ui.type('8001');
-		await ui.press(keys.enter, 'c');
-		await ui.waitForFrame('Consulting 8001');
+		await consulting(ui, '8001');
 		await ui.press('t');
 		const menu = await ui.waitForFrame('complete the transfer');
 		expect(menu).toContain('back to the customer');
@@ -210,11 +215,7 @@ describe('the TUI over the real session and simulator', () => {
 	it('says "back with the customer" when h ends a consult, and keeps the call', async () => {
 		const {ui} = await start();
 		await login(ui);
-		await talking(ui);
-		await ui.press('t');
-		await ui.type('8001');
-		await ui.press(keys.enter, 'c');
-		await ui.waitForFrame('Consulting 8001');
+		await consulting(ui, '8001');
 		await ui.press('h');
 		await ui.waitForFrame('Back with the customer.');
 		expect(ui.lastFrame()).not.toContain('Hung up.');
