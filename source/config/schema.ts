@@ -3,151 +3,27 @@
 // merged over the defaults at any depth; lists are replaced whole. Objects are strict: a typo
 // such as `wrapupSeconds` is an error, never silently ignored.
 import {z} from 'zod';
-import {isPasswordHash} from './password.js';
-
-// ---------------------------------------------------------------------------------------------
-// Value rules. Each rule uses one message for every way a value can be wrong ("what is
-// allowed"), so the reader gets one clear line per bad key whatever zod tripped on.
-
-function hasControlCharacters(value: string): boolean {
-	for (const char of value) {
-		const code = char.codePointAt(0)!;
-		if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
-	}
-	return false;
-}
-
-function integer(min: number, max: number) {
-	const message = `must be an integer from ${min} to ${max}`;
-	return z
-		.number({error: message})
-		.int({error: message})
-		.min(min, {error: message})
-		.max(max, {error: message});
-}
-
-function decimal(min: number, max: number) {
-	const message = `must be a number from ${min} to ${max}`;
-	return z.number({error: message}).min(min, {error: message}).max(max, {error: message});
-}
-
-const port = () => integer(1, 65_535);
-
-const boolean = () => z.boolean({error: 'must be true or false'});
-
-function oneOf<const Values extends readonly [string, ...string[]]>(values: Values) {
-	return z.enum(values, {
-		error: `must be one of ${values.map((value) => JSON.stringify(value)).join(', ')}`,
-	});
-}
-
-/** Free text for one line: no control characters (they would break AMI lines, URLs and the TUI). */
-function text(maxLength: number, {allowEmpty}: {allowEmpty: boolean}) {
-	const message = allowEmpty
-		? `must be text of at most ${maxLength} characters, without control characters`
-		: `must be text of 1 to ${maxLength} characters, without control characters`;
-	return z
-		.string({error: message})
-		.min(allowEmpty ? 0 : 1, {error: message})
-		.max(maxLength, {error: message})
-		.refine((value) => !hasControlCharacters(value), {error: message});
-}
-
-/** Agent, employee, group and queue ids, user names, contexts. */
-const id = () => text(64, {allowEmpty: false});
-
-function list<Item extends z.ZodType>(item: Item, what: string) {
-	return z
-		.array(item, {error: `must be a non-empty list of ${what}`})
-		.min(1, {error: `must be a non-empty list of ${what}`})
-		.superRefine((values, context) => {
-			const seen = new Set<unknown>();
-			for (const [index, value] of values.entries()) {
-				if (seen.has(value)) {
-					context.addIssue({
-						code: 'custom',
-						path: [index],
-						input: value,
-						message: `must not repeat an earlier entry (${what} must be distinct)`,
-					});
-				}
-				seen.add(value);
-			}
-		});
-}
-
-const groups = () => list(id(), 'group ids (strings)');
-
-/**
- * An Asterisk queue: its name, or {name, groupId} where groupId is what pops, status.cgi and the
- * TUI show (the original interface's group number); a bare name is its own group id.
- */
-function queue() {
-	const message = 'must be a queue name like "support" or {"name": "support", "groupId": "1"}';
-	return z.union([id(), z.strictObject({name: id(), groupId: id()})], {error: message});
-}
-
-function isHttpUrl(value: string): boolean {
-	if (!URL.canParse(value)) return false;
-	const url = new URL(value);
-	return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-}
-
-/** A pop or home URL: '' turns it off. */
-function optionalHttpUrl() {
-	const message = 'must be "" (none) or an absolute http:// or https:// URL';
-	return z
-		.string({error: message})
-		.max(2048, {error: message})
-		.refine((value) => value === '' || (!hasControlCharacters(value) && isHttpUrl(value)), {
-			error: message,
-		});
-}
-
-function httpUrl() {
-	const message = 'must be an absolute http:// or https:// URL';
-	return z
-		.string({error: message})
-		.max(2048, {error: message})
-		.refine((value) => !hasControlCharacters(value) && isHttpUrl(value), {error: message});
-}
-
-/** An origin exactly as a browser sends it in the Origin header: scheme://host[:port], nothing more. */
-function origin() {
-	const message =
-		'must be an origin: http(s)://host or http(s)://host:port, lowercase, no path or trailing slash';
-	return z
-		.string({error: message})
-		.refine((value) => isHttpUrl(value) && new URL(value).origin === value, {
-			error: message,
-		});
-}
-
-function passwordHash() {
-	const message = 'must be a scrypt password hash ("scrypt$N=…$salt$hash"), never a plain password';
-	return z.string({error: message}).refine((value) => isPasswordHash(value), {error: message});
-}
-
-/**
- * A strict object section whose own default is "all defaults": `prefault({})` runs `{}`
- * through the schema, so nested defaults fill in (zod 4's `.default()` would return `{}`
- * as is, without them).
- */
-function section<Shape extends z.ZodRawShape>(shape: Shape) {
-	// Typed `never` because TS cannot see through the generic shape that every field has a
-	// default; the defaults test parses `{}` and would fail if one did not.
-	return z.strictObject(shape, {error: sectionError}).prefault({} as never);
-}
-
-/** A strict object that is a list item: its fields are required, it has no default. */
-function entry<Shape extends z.ZodRawShape>(shape: Shape) {
-	return z.strictObject(shape, {error: sectionError});
-}
-
-function sectionError(issue: {code: string}): string | undefined {
-	// Unknown keys are formatted by formatConfigError, which can name each key and suggest the right one.
-	return issue.code === 'invalid_type' ? 'must be a JSON object {…}' : undefined;
-}
+import {browserSection, pop} from './pop-rules.js';
+import {
+	boolean,
+	commandName,
+	decimal,
+	entry,
+	groups,
+	hasControlCharacters,
+	httpUrl,
+	id,
+	integer,
+	keyBinding,
+	list,
+	oneOf,
+	origin,
+	passwordHash,
+	port,
+	queue,
+	section,
+	text,
+} from './value-rules.js';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults that are not obvious.
@@ -159,101 +35,8 @@ function sectionError(issue: {code: string}): string | undefined {
 export const demoPasswordHash =
 	'scrypt$N=16384,r=8,p=1$se23VWJys9QAIsvFS8SinQ==$uJ3tZ4T3+SBWHhOQeZ2Nspt8E9uUKO47MI2QyTYbONc=';
 
-// A key is one printable character ('r', '?', 'ä') or a named key with modifiers ('ctrl+l', 'shift+tab', 'f5').
-const namedKey =
-	/^(?:(?:ctrl|meta|shift|alt)\+)*(?:[a-z0-9]|f[1-9]|f1[0-2]|tab|enter|return|escape|esc|space|up|down|left|right|pageup|pagedown|home|end|delete|backspace)$/i;
-
-function isKey(value: string): boolean {
-	if ([...value].length === 1) return !hasControlCharacters(value) && value.trim() !== '';
-	return namedKey.test(value);
-}
-
-function keyBinding() {
-	const message =
-		'must be one printable character (like "r" or "?") or a key name like "ctrl+l", "shift+tab", "f5"';
-	return z.string({error: message}).max(32, {error: message}).refine(isKey, {error: message});
-}
-
-const commandName = z.string().regex(/^[a-z][a-z0-9:-]{0,39}$/, {
-	error: 'must be a command name in lowercase, like "ready" or "not-ready"',
-});
-
 // ---------------------------------------------------------------------------------------------
 // The schema.
-
-const popModes = ['browser', 'hidden', 'off'] as const;
-
-// --- browser (issue 15): the managed browser, system browser or opener over SSH -------------
-
-const windowMessage =
-	'must be {"width", "height"} with optional "x", "y" (pixels), or text like "900x700" or "900x700+40+40"; "" for a tab';
-
-/** "900x700" or "900x700+40+40" (X11 geometry), the form the settings screen edits. */
-const windowGeometry = /^\s*(\d{1,5})\s*x\s*(\d{1,5})\s*(?:([+-]\d{1,5})\s*([+-]\d{1,5}))?\s*$/;
-
-/** A pop window's size and position; absent (or "") opens the pop as a tab. */
-function popWindow() {
-	const object = z.strictObject(
-		{
-			width: integer(200, 10_000),
-			height: integer(150, 10_000),
-			x: integer(-10_000, 10_000).optional(),
-			y: integer(-10_000, 10_000).optional(),
-		},
-		{error: windowMessage},
-	);
-	const geometry = z.string({error: windowMessage}).transform((value, context) => {
-		if (value.trim() === '') return undefined;
-		const match = windowGeometry.exec(value);
-		const parsed = match
-			? object.safeParse({
-					width: Number(match[1]),
-					height: Number(match[2]),
-					...(match[3] === undefined ? {} : {x: Number(match[3]), y: Number(match[4])}),
-				})
-			: null;
-		if (parsed?.success) return parsed.data;
-		context.addIssue({code: 'custom', input: value, message: windowMessage});
-		return z.NEVER;
-	});
-	return z.union([object, geometry], {error: windowMessage}).optional();
-}
-
-const browserModes = ['managed', 'system', 'remote'] as const;
-
-/** The "browser" section: how visible pops, the home page and hidden pops reach a browser. */
-function browserSection() {
-	return section({
-		/** managed: ctidesk drives a Chromium-family browser; system: the default browser; remote: `ctidesk opener` over SSH. */
-		mode: oneOf(browserModes).default('managed'),
-		/** managed: the Chromium/Chrome/Edge binary ('' = find one); system: a command with {url} ('' = the default browser). */
-		executable: text(1024, {allowEmpty: true}).default(''),
-		/** managed: run the browser without windows (tests, kiosks). */
-		headless: boolean().default(false),
-		/** A URL prefix of the CRM's login page: a hidden pop that ends there is "not logged in" ('' = recognise it by its password field). */
-		loginUrl: optionalHttpUrl().default(''),
-		remote: section({
-			/** The opener's port on the agent's machine, forwarded with `ssh -R 2226:127.0.0.1:2226`. */
-			port: port().default(2226),
-			/** The token `ctidesk opener` printed at setup ('' = no opener: pops show as links). */
-			token: z
-				.string({error: 'must be "" or the token ctidesk opener printed (letters, digits, - and _)'})
-				.regex(/^[A-Za-z0-9_-]{0,128}$/, {
-					error: 'must be "" or the token ctidesk opener printed (letters, digits, - and _)',
-				})
-				.default(''),
-		}),
-	});
-}
-
-function pop(defaultMode: (typeof popModes)[number]) {
-	return section({
-		url: optionalHttpUrl().default(''),
-		mode: oneOf(popModes).default(defaultMode),
-		/** Managed browser: open this pop as a window of this size and position (absent: a tab). */
-		window: popWindow(),
-	});
-}
 
 export const configSchema = z.strictObject(
 	{
