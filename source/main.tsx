@@ -18,6 +18,7 @@ import {createDesk} from './desk.js';
 import {App, type ExitChoice} from './ui/App.js';
 import type {Desk} from './ui/desk.js';
 import {withoutColours} from './ui/no-colour.js';
+import {closestWord} from './core/edit-distance.js';
 
 const help = `
   ctidesk — a CTI agent desktop for the terminal
@@ -79,26 +80,10 @@ function flagError(error: Error & {code?: string}): string {
 	const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
 	if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !unknown) return error.message;
 	const name = unknown.replace(/^-+/, '');
-	const near = knownFlags
-		.map((flag) => ({flag, distance: editDistance(name, flag)}))
-		.sort((a, b) => a.distance - b.distance)[0]!;
-	return near.distance <= Math.max(1, Math.floor(name.length / 3))
-		? `unknown option ${unknown}; did you mean --${near.flag}?`
-		: `unknown option ${unknown}`;
+	const near = closestWord(name, knownFlags, Math.max(1, Math.floor(name.length / 3)));
+	return near ? `unknown option ${unknown}; did you mean --${near}?` : `unknown option ${unknown}`;
 }
 
-/** Edits between two flag names; a swap of neighbours ('prot' → 'port') counts as one. */
-function editDistance(a: string, b: string): number {
-	const rows = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-	for (let i = 1; i <= a.length; i++) {
-		for (let j = 1; j <= b.length; j++) {
-			let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-			rows[i]![j] = best;
-		}
-	}
-	return rows[a.length]![b.length]!;
-}
 
 function packageVersion(): string {
 	try {

@@ -3,6 +3,7 @@
 // merged over the defaults at any depth; lists are replaced whole. Objects are strict: a typo
 // such as `wrapupSeconds` is an error, never silently ignored.
 import {z} from 'zod';
+import {closestWord} from '../core/edit-distance.js';
 import {browserSection, pop} from './pop-rules.js';
 import {
 	boolean,
@@ -334,7 +335,7 @@ export function formatConfigError(
 		if (issue.code === 'unrecognized_keys') {
 			const known = knownKeys(issue.path);
 			for (const key of issue.keys) {
-				const suggestion = suggestKey(key, known);
+				const suggestion = closestWord(key, known, Math.max(1, Math.floor(key.length / 4)));
 				const allowed = suggestion
 					? `did you mean "${suggestion}"?`
 					: `allowed here: ${known.length > 0 ? known.join(', ') : 'none'}`;
@@ -384,38 +385,4 @@ function unwrap(schema: unknown): unknown {
 		else if (type === 'pipe') current = def['in'];
 		else return current;
 	}
-}
-
-function suggestKey(key: string, known: readonly string[]): string | undefined {
-	const lower = key.toLowerCase();
-	let best: string | undefined;
-	let bestDistance = Infinity;
-	for (const candidate of known) {
-		const distance =
-			candidate.toLowerCase() === lower ? 0 : editDistance(lower, candidate.toLowerCase());
-		if (distance < bestDistance) {
-			best = candidate;
-			bestDistance = distance;
-		}
-	}
-	return best !== undefined && bestDistance <= Math.max(1, Math.floor(key.length / 4))
-		? best
-		: undefined;
-}
-
-/** Optimal string alignment distance: a swap of two neighbours ('hots' → 'host') counts as one edit. */
-function editDistance(a: string, b: string): number {
-	const rows: number[][] = Array.from({length: a.length + 1}, (_, i) =>
-		Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-	);
-	for (let i = 1; i <= a.length; i++) {
-		for (let j = 1; j <= b.length; j++) {
-			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-			let best = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-				best = Math.min(best, rows[i - 2]![j - 2]! + 1);
-			rows[i]![j] = best;
-		}
-	}
-	return rows[a.length]![b.length]!;
 }
