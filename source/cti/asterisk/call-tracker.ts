@@ -44,7 +44,6 @@ export interface CallTracker {
 	/** Why the call ended when the agent's leg hung up. */
 	causeAtAgentHangup(call: TrackedCall, code: string | undefined): EndCause;
 
-	bridge(id: string): Map<string, string> | undefined;
 	enterBridge(id: string, member: BridgeMember): Map<string, string>;
 	leaveBridge(id: string, uniqueid: string): void;
 	destroyBridge(id: string): void;
@@ -166,7 +165,6 @@ export function createCallTracker(context: DriverContext): CallTracker {
 			return tracked.firstHangup === 'customer' ? 'customer-hangup' : 'no-answer';
 		},
 
-		bridge: (id) => bridges.get(id),
 		enterBridge(id, member) {
 			let bridge = bridges.get(id);
 			if (!bridge) {

@@ -13,8 +13,6 @@ export type Outcome =
 export interface AmiLink {
 	/** Logged in to Asterisk now. */
 	readonly up: boolean;
-	/** Why the link is down, as the status line says it. */
-	readonly problem: string | null;
 	setConnection(connection: AmiConnection | null): void;
 	setUp(up: boolean, problem?: string | null): void;
 	/** Sends one action; `accept` also counts an Error whose Message matches as done. */
@@ -45,9 +43,6 @@ export function createAmiLink(username: string): AmiLink {
 	return {
 		get up() {
 			return up;
-		},
-		get problem() {
-			return problem;
 		},
 		setConnection(next) {
 			connection = next;

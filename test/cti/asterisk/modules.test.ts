@@ -29,7 +29,6 @@ function harness(iface = 'Local/101@agent-phone') {
 	const success = AmiMessage.from([['Response', 'Success']]);
 	const link: AmiLink = {
 		up: true,
-		problem: null,
 		setConnection: () => undefined,
 		setUp: () => undefined,
 		request: async (action) => {
